@@ -1,0 +1,158 @@
+/**
+ * The entry model shared by every reader (BibTeX/BibLaTeX, CSL-JSON), the library,
+ * the search index and the editor features. Pure data: no vscode, no Node APIs.
+ *
+ * Source locations are kept as character offsets (`Span`) into the file text, which is
+ * cheap to record for 90,000 entries; `LineIndex` turns an offset into line/column when a
+ * feature needs one. Lines and columns are 0-based in the model (as in VS Code) and
+ * 1-based only in command-line output.
+ */
+
+export interface Span {
+  /** Offset of the first character (UTF-16 code units, as in JS strings and VS Code). */
+  start: number;
+  /** Offset just past the last character. */
+  end: number;
+}
+
+export interface LineColumn {
+  line: number;
+  column: number;
+}
+
+export type SourceFormat = 'bibtex' | 'csl-json';
+
+export interface Field {
+  /** Lower-cased field name. */
+  name: string;
+  /**
+   * The value as written, with outer delimiters removed, `@string` macros expanded and
+   * `#` concatenations joined. For BibTeX it is LaTeX source; for CSL-JSON plain text.
+   */
+  raw: string;
+  /** Span of the whole value expression in the source (delimiters included). */
+  span: Span;
+  /** Span of the field name. */
+  nameSpan: Span;
+}
+
+export interface Entry {
+  /** Lower-cased entry type, e.g. `article`, `inproceedings`. */
+  type: string;
+  /** The citation key exactly as written. */
+  key: string;
+  /** Path or URI of the file the entry comes from (whatever the caller passed in). */
+  file: string;
+  format: SourceFormat;
+  /** From the `@` to the closing delimiter (or to where a broken entry was cut). */
+  span: Span;
+  keySpan: Span;
+  /** Line/column of the `@` (0-based). */
+  line: number;
+  column: number;
+  /** Fields by lower-cased name, in source order; the first occurrence of a name wins. */
+  fields: Record<string, Field>;
+  /** Set when the entry was recovered from a broken source (still usable). */
+  broken?: boolean;
+}
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface Diagnostic {
+  file: string;
+  span: Span;
+  line: number;
+  column: number;
+  severity: Severity;
+  message: string;
+  /** A stable machine-readable kind, e.g. `unbalanced-braces`, `duplicate-field`. */
+  code: string;
+  /** The key of the entry concerned, where known. */
+  key?: string;
+}
+
+export interface ParseResult {
+  file: string;
+  format: SourceFormat;
+  entries: Entry[];
+  diagnostics: Diagnostic[];
+  /** `@string` macros defined in this file (lower-cased names → raw values). */
+  strings: Record<string, string>;
+  /** `@preamble` contents, raw. */
+  preambles: string[];
+  lineIndex: LineIndex;
+}
+
+/** Offset ↔ line/column over a file's text. Built in one pass over the text. */
+export class LineIndex {
+  private readonly lineStarts: number[];
+
+  constructor(text: string) {
+    const starts = [0];
+    let i = text.indexOf('\n');
+    while (i !== -1) {
+      starts.push(i + 1);
+      i = text.indexOf('\n', i + 1);
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  positionAt(offset: number): LineColumn {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, column: offset - starts[lo] };
+  }
+
+  offsetAt(line: number, column: number): number {
+    const l = Math.max(0, Math.min(line, this.lineStarts.length - 1));
+    return this.lineStarts[l] + column;
+  }
+}
+
+/** A person's name split per BibTeX's rules (or taken from CSL-JSON's structured names). */
+export interface Person {
+  given: string;
+  von: string;
+  family: string;
+  suffix: string;
+  /** Set for an institutional name kept whole (`{World Health Organization}`, CSL `literal`). */
+  literal?: string;
+}
+
+/**
+ * What CiteLens shows and searches: an entry's fields as Unicode display text.
+ * Built from an `Entry` by `toPaper` (paper.ts) after crossref/xdata inheritance.
+ */
+export interface Paper {
+  key: string;
+  type: string;
+  file: string;
+  entry: Entry;
+  authors: Person[];
+  editors: Person[];
+  /** The author list ended in `and others`. */
+  etAl: boolean;
+  title: string;
+  /** Four-digit year (from `year` or `date`), or '' when unknown. */
+  year: string;
+  /** `journaltitle`/`journal`, `booktitle`, else `publisher`/`institution`/`school`. */
+  venue: string;
+  abstract: string;
+  keywords: string[];
+  doi: string;
+  url: string;
+  /** arXiv primary class (`primaryclass`/`eprintclass`), if any. */
+  arxivClass: string;
+  /** Alternative keys from BibLaTeX `ids`. */
+  aliases: string[];
+}
