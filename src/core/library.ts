@@ -1,0 +1,233 @@
+/**
+ * All entries of all collections, by key. Replacing one file's parse result updates the
+ * model without re-reading the others. Duplicate keys (within and across files), `ids`
+ * aliases and missing `crossref`/`xdata` targets are tracked here.
+ */
+import { effectiveFields, splitKeyList } from './inherit';
+import { Diagnostic, Entry, Field, ParseResult, Paper } from './model';
+import { toPaper } from './paper';
+
+export interface FileChange {
+  file: string;
+  /** Keys defined by the file before and after the change. */
+  keys: Set<string>;
+  /**
+   * Other files whose entries inherit (`crossref`/`xdata`) from a key of this file, so a
+   * consumer that caches derived data (the search index) refreshes them too.
+   */
+  dependentFiles: Set<string>;
+}
+
+export class Library {
+  private readonly results = new Map<string, ParseResult>();
+  /** Every entry with a key, in file insertion order; the first is the one cited. */
+  private readonly byKey = new Map<string, Entry[]>();
+  private readonly aliasToKey = new Map<string, string>();
+  private readonly paperCache = new Map<string, Paper>();
+  /** Parent key → keys of entries that crossref/xdata it. */
+  private readonly children = new Map<string, Set<string>>();
+
+  /** Adds or replaces a file's entries. */
+  setFile(result: ParseResult): FileChange {
+    const keys = new Set<string>();
+    const old = this.results.get(result.file);
+    if (old) this.detach(old, keys);
+    this.results.set(result.file, result);
+    for (const entry of result.entries) {
+      keys.add(entry.key);
+      const list = this.byKey.get(entry.key);
+      if (list) list.push(entry);
+      else this.byKey.set(entry.key, [entry]);
+      this.attachLinks(entry);
+    }
+    return this.change(result.file, keys);
+  }
+
+  removeFile(file: string): FileChange | undefined {
+    const old = this.results.get(file);
+    if (!old) return undefined;
+    const keys = new Set<string>();
+    this.detach(old, keys);
+    this.results.delete(file);
+    return this.change(file, keys);
+  }
+
+  private detach(old: ParseResult, keys: Set<string>): void {
+    for (const entry of old.entries) {
+      keys.add(entry.key);
+      const list = this.byKey.get(entry.key);
+      if (!list) continue;
+      const rest = list.filter((e) => e !== entry);
+      if (rest.length) this.byKey.set(entry.key, rest);
+      else this.byKey.delete(entry.key);
+      this.detachLinks(entry);
+    }
+  }
+
+  private attachLinks(entry: Entry): void {
+    const ids = entry.fields.ids;
+    if (ids) for (const alias of splitKeyList(ids.raw)) if (!this.aliasToKey.has(alias)) this.aliasToKey.set(alias, entry.key);
+    for (const parent of parentKeys(entry)) {
+      let set = this.children.get(parent);
+      if (!set) this.children.set(parent, (set = new Set()));
+      set.add(entry.key);
+    }
+  }
+
+  private detachLinks(entry: Entry): void {
+    const ids = entry.fields.ids;
+    if (ids) for (const alias of splitKeyList(ids.raw)) if (this.aliasToKey.get(alias) === entry.key) this.aliasToKey.delete(alias);
+    for (const parent of parentKeys(entry)) this.children.get(parent)?.delete(entry.key);
+  }
+
+  private change(file: string, keys: Set<string>): FileChange {
+    const dependentFiles = new Set<string>();
+    const invalidate = (key: string, depth: number): void => {
+      this.paperCache.delete(key);
+      if (depth > 8) return;
+      for (const child of this.children.get(key) ?? []) {
+        for (const e of this.byKey.get(child) ?? []) if (e.file !== file) dependentFiles.add(e.file);
+        invalidate(child, depth + 1);
+      }
+    };
+    for (const key of keys) invalidate(key, 0);
+    return { file, keys, dependentFiles };
+  }
+
+  get files(): string[] {
+    return [...this.results.keys()];
+  }
+
+  fileResult(file: string): ParseResult | undefined {
+    return this.results.get(file);
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** The entry cited by `key` (first definition), following `ids` aliases. */
+  get(key: string): Entry | undefined {
+    const list = this.byKey.get(key);
+    if (list) return list[0];
+    const target = this.aliasToKey.get(key);
+    return target === undefined ? undefined : this.byKey.get(target)?.[0];
+  }
+
+  /** Every definition of `key` (more than one when it is a duplicate). */
+  definitions(key: string): Entry[] {
+    return this.byKey.get(key) ?? [];
+  }
+
+  /** The canonical key an alias (`ids`) stands for, or undefined. */
+  aliasTarget(alias: string): string | undefined {
+    return this.aliasToKey.get(alias);
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key) || this.aliasToKey.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.byKey.keys();
+  }
+
+  /** The first definition of every key. */
+  *entries(): IterableIterator<Entry> {
+    for (const list of this.byKey.values()) yield list[0];
+  }
+
+  /** The entries of one file, in source order (duplicates included). */
+  entriesOf(file: string): Entry[] {
+    return this.results.get(file)?.entries ?? [];
+  }
+
+  fields(entry: Entry): Record<string, Field> {
+    return effectiveFields(entry, (key) => this.get(key));
+  }
+
+  /** The display record of a key (inheritance applied), cached until its file changes. */
+  paper(key: string): Paper | undefined {
+    const entry = this.get(key);
+    if (!entry) return undefined;
+    let paper = this.paperCache.get(entry.key);
+    if (!paper) {
+      paper = toPaper(entry, this.fields(entry));
+      this.paperCache.set(entry.key, paper);
+    }
+    return paper;
+  }
+
+  /** Display records of a file's entries (first definitions only), for indexing. */
+  papersOf(file: string): Paper[] {
+    const out: Paper[] = [];
+    for (const entry of this.entriesOf(file)) {
+      if (this.byKey.get(entry.key)?.[0] !== entry) continue;
+      const p = this.paper(entry.key);
+      if (p) out.push(p);
+    }
+    return out;
+  }
+
+  /**
+   * Problems of one file: its reader diagnostics, duplicate keys (within the file and
+   * across files), and `crossref`/`xdata` targets that do not exist.
+   */
+  diagnostics(file: string): Diagnostic[] {
+    const result = this.results.get(file);
+    if (!result) return [];
+    const out = result.diagnostics.slice();
+    for (const entry of result.entries) {
+      const defs = this.byKey.get(entry.key);
+      if (defs && defs.length > 1) {
+        const others = defs.filter((d) => d !== entry);
+        const where = others.map((d) => (d.file === file ? `line ${d.line + 1}` : `${d.file}:${d.line + 1}`)).join(', ');
+        const pos = result.lineIndex.positionAt(entry.keySpan.start);
+        out.push({
+          file,
+          span: entry.keySpan,
+          line: pos.line,
+          column: pos.column,
+          severity: 'warning',
+          code: 'duplicate-key',
+          key: entry.key,
+          message: `Duplicate key '${entry.key}': also defined at ${where}.${defs[0] === entry ? '' : ' Citations use the first definition.'}`,
+        });
+      }
+      for (const [name, target] of parentReferences(entry)) {
+        if (this.has(target)) continue;
+        const f = entry.fields[name];
+        const pos = result.lineIndex.positionAt(f.span.start);
+        out.push({
+          file,
+          span: f.span,
+          line: pos.line,
+          column: pos.column,
+          severity: 'warning',
+          code: 'missing-parent',
+          key: entry.key,
+          message: `'${entry.key}' has ${name} = '${target}', but no entry has that key.`,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Every duplicate key with all its definitions. */
+  duplicates(): Array<{ key: string; entries: Entry[] }> {
+    const out: Array<{ key: string; entries: Entry[] }> = [];
+    for (const [key, list] of this.byKey) if (list.length > 1) out.push({ key, entries: list });
+    return out;
+  }
+}
+
+function* parentReferences(entry: Entry): IterableIterator<[string, string]> {
+  const crossref = entry.fields.crossref;
+  if (crossref && crossref.raw.trim()) yield ['crossref', crossref.raw.trim()];
+  const xdata = entry.fields.xdata;
+  if (xdata) for (const key of splitKeyList(xdata.raw)) yield ['xdata', key];
+}
+
+function parentKeys(entry: Entry): string[] {
+  return [...parentReferences(entry)].map(([, key]) => key);
+}

@@ -1,0 +1,90 @@
+/**
+ * Turns an entry's (inherited) fields into the display record every feature uses.
+ * The abstract, the longest field, is converted on first use so that loading 90,000
+ * entries does not pay for it up front.
+ */
+import { latexToUnicode } from './latex';
+import { Entry, Field, Paper, Person } from './model';
+import { parseNames } from './names';
+
+function display(entry: Entry, field: Field | undefined): string {
+  if (!field) return '';
+  return entry.format === 'bibtex' ? latexToUnicode(field.raw) : field.raw.replace(/\s+/g, ' ').trim();
+}
+
+/** URLs and DOIs keep their characters: only LaTeX escapes and `\url{}` wrappers go. */
+export function cleanLink(raw: string): string {
+  let s = raw.trim();
+  const wrapped = /^\\(?:url|href)\s*\{([^}]*)\}/.exec(s);
+  if (wrapped) s = wrapped[1];
+  return s.replace(/\\([_%&#~$])/g, '$1').replace(/[{}]/g, '').trim();
+}
+
+function firstYear(raw: string): string {
+  return /\d{4}/.exec(raw)?.[0] ?? '';
+}
+
+function splitKeywords(text: string): string[] {
+  if (!text) return [];
+  const parts = text.split(/[,;]/).map((s) => s.trim()).filter((s) => s.length > 0);
+  return [...new Set(parts)];
+}
+
+class PaperRecord implements Paper {
+  key: string;
+  type: string;
+  file: string;
+  authors: Person[];
+  editors: Person[];
+  etAl: boolean;
+  title: string;
+  year: string;
+  venue: string;
+  keywords: string[];
+  doi: string;
+  url: string;
+  arxivClass: string;
+  aliases: string[];
+  private abstractText: string | undefined;
+
+  constructor(
+    readonly entry: Entry,
+    private readonly fields: Record<string, Field>,
+  ) {
+    const f = fields;
+    this.key = entry.key;
+    this.type = entry.type;
+    this.file = entry.file;
+    const authors = f.author ? parseNames(f.author.raw) : { people: [], etAl: false };
+    this.authors = authors.people;
+    this.etAl = authors.etAl;
+    this.editors = f.editor ? parseNames(f.editor.raw).people : [];
+    this.title = display(entry, f.title);
+    this.year = firstYear((f.year ?? f.date)?.raw ?? '');
+    this.venue = display(entry, f.journaltitle ?? f.journal ?? f.booktitle ?? f.publisher ?? f.institution ?? f.school ?? f.organization ?? f.howpublished);
+    this.keywords = splitKeywords(display(entry, f.keywords));
+    this.doi = f.doi ? cleanLink(f.doi.raw).replace(/^https?:\/\/(dx\.)?doi\.org\//i, '') : '';
+    this.url = f.url ? cleanLink(f.url.raw) : '';
+    this.arxivClass = (f.primaryclass ?? f.eprintclass)?.raw.trim() ?? '';
+    this.aliases = f.ids ? f.ids.raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  }
+
+  get abstract(): string {
+    if (this.abstractText === undefined) this.abstractText = display(this.entry, this.fields.abstract);
+    return this.abstractText;
+  }
+
+  /** Display text of any field (e.g. `note`, `volume`) for hovers. */
+  field(name: string): string {
+    return display(this.entry, this.fields[name]);
+  }
+}
+
+export function toPaper(entry: Entry, fields: Record<string, Field> = entry.fields): Paper {
+  return new PaperRecord(entry, fields);
+}
+
+/** Display text of a field of a paper built by `toPaper` (e.g. `volume`, `pages`, `note`). */
+export function paperField(paper: Paper, name: string): string {
+  return paper instanceof PaperRecord ? paper.field(name) : '';
+}
