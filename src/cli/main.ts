@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { isCollectionFile, parseCollection } from '../core/collection';
+import { isCollectionFile, isCslJsonFile, parseCollection } from '../core/collection';
 import { toCslItem } from '../core/csl-export';
 import { latexToUnicode } from '../core/latex';
 import { Library } from '../core/library';
@@ -22,15 +22,19 @@ Options:
   --csl      entries as CSL-JSON (parse only)
   --limit N  how many matches to print (search; default 10)`;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  constructor(message: string, readonly showUsage = false) {
+    super(message);
+  }
+}
 
 interface LoadedFile {
   file: string;
   display: string;
 }
 
-function fail(message: string): never {
-  throw new UsageError(message);
+function fail(message: string, showUsage = false): never {
+  throw new UsageError(message, showUsage);
 }
 
 /** Expands folders to the collection files under them (skipping node_modules and dot folders). */
@@ -47,7 +51,7 @@ function collectFiles(paths: string[]): LoadedFile[] {
     if (stat.isDirectory()) {
       const found: string[] = [];
       walk(abs, found, 0);
-      if (found.length === 0) fail(`no collections (.bib or CSL-JSON .json files) found in folder '${p}'`);
+      if (found.length === 0) fail(`no .bib collections found in folder '${p}'`);
       for (const f of found.sort()) out.push({ file: f, display: relative(process.cwd(), f) || f });
     } else {
       out.push({ file: abs, display: p });
@@ -74,7 +78,8 @@ function walk(dir: string, out: string[], depth: number): void {
       continue;
     }
     if (stat.isDirectory()) walk(full, out, depth + 1);
-    else if (isCollectionFile(name) && !/package(-lock)?\.json$|tsconfig.*\.json$/.test(name)) out.push(full);
+    // Folders contribute .bib files; a CSL-JSON file is read when named (other .json files abound).
+    else if (isCollectionFile(name) && !isCslJsonFile(name)) out.push(full);
   }
 }
 
@@ -105,7 +110,7 @@ function parseCommand(args: string[], out: (s: string) => void): number {
   const json = args.includes('--json');
   const csl = args.includes('--csl');
   const paths = args.filter((a) => !a.startsWith('--'));
-  if (paths.length === 0) fail('parse needs at least one file');
+  if (paths.length === 0) fail('parse needs at least one file', true);
   const { library, diagnostics } = loadLibrary(collectFiles(paths));
   const files = library.files;
   if (csl) {
@@ -144,10 +149,10 @@ function parseCommand(args: string[], out: (s: string) => void): number {
 
 async function searchCommand(args: string[], out: (s: string) => void): Promise<number> {
   const dash = args.indexOf('--');
-  if (dash < 0) fail('search needs the query after --, e.g. citelens search refs.bib -- "oh 2024 uncertainty"');
+  if (dash < 0) fail('search needs the query after --, e.g. citelens search refs.bib -- "oh 2024 uncertainty"', true);
   const before = args.slice(0, dash);
   const query = args.slice(dash + 1).join(' ').trim();
-  if (!query) fail('the query after -- is empty');
+  if (!query) fail('the query after -- is empty', true);
   const json = before.includes('--json');
   let limit = 10;
   const paths: string[] = [];
@@ -157,7 +162,7 @@ async function searchCommand(args: string[], out: (s: string) => void): Promise<
       if (!Number.isInteger(limit) || limit < 1) fail('--limit takes a whole number ≥ 1');
     } else if (!before[i].startsWith('--')) paths.push(before[i]);
   }
-  if (paths.length === 0) fail('search needs at least one file or folder before --');
+  if (paths.length === 0) fail('search needs at least one file or folder before --', true);
   const { library, diagnostics } = loadLibrary(collectFiles(paths));
   for (const d of diagnostics) if (d.severity === 'error') process.stderr.write(`${d.file}:${d.line + 1}:${d.column + 1}: ${d.severity}: ${d.message}\n`);
   const index = new PaperIndex();
@@ -188,12 +193,12 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        fail(`unknown command '${command}'`);
+        fail(`unknown command '${command}'`, true);
     }
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`citelens: ${e.message}\n`);
-      if (/unknown command|needs|empty/.test(e.message)) process.stderr.write(USAGE + '\n');
+      if (e.showUsage) process.stderr.write(USAGE + '\n');
       return 2;
     }
     throw e;

@@ -496,7 +496,15 @@ class BibtexReader {
       if (after === AT && this.entryOpenAfter(p) >= 0) continue;
       if (after === PERCENT) continue;
       damaged = true;
-      this.report('error', 'missing-comma', value.end, p + 1, `Missing ',' after the value of '${name}' in ${this.currentLabel}; found ${describeChar(after)}.`);
+      if (isIdentChar(after)) {
+        // Most likely a forgotten comma before the next field: keep reading fields.
+        this.report('error', 'missing-comma', value.end, p + 1, `Missing ',' after the value of '${name}' in ${this.currentLabel}; found ${describeChar(after)}.`);
+        continue;
+      }
+      this.report('error', 'unexpected-text', p, p + 1, `Unexpected ${describeChar(after)} after the value of '${name}' in ${this.currentLabel}; skipped to the next field.`);
+      const r = this.skipToNextField(p + 1, close);
+      if (r.stop) return { fields, end: r.end, stop: r.stop, damaged };
+      p = r.end;
     }
   }
 

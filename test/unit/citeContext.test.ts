@@ -149,3 +149,17 @@ describe('bibliographies a document names', () => {
     assert.deepEqual(yamlBibReferences('no front matter\nbibliography: x.bib'), []);
   });
 });
+
+import { matchesGlob } from '../../src/core/glob';
+
+describe('exclude globs', () => {
+  test('**, *, braces, bare folder names', () => {
+    assert.ok(matchesGlob('a/node_modules/x.bib', '**/node_modules/**'));
+    assert.ok(matchesGlob('a/node_modules/x.bib', 'node_modules'));
+    assert.ok(matchesGlob('old/refs.bib', 'old'));
+    assert.ok(matchesGlob('refs.bak.bib', '*.bak.bib'));
+    assert.ok(matchesGlob('x/y.bib', '{x,z}/*.bib'));
+    assert.ok(!matchesGlob('older/refs.bib', 'old'));
+    assert.ok(!matchesGlob('a/b.bib', '*.json'));
+  });
+});

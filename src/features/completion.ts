@@ -1,0 +1,73 @@
+/**
+ * Citation key completion in LaTeX cite commands and Pandoc citations. What is typed is a
+ * search over key, authors, title, year, venue and abstract, so VS Code's own filter must
+ * not drop results: every item's `filterText` is the typed text, and the list is marked
+ * incomplete so VS Code asks again as the query changes.
+ */
+import * as vscode from 'vscode';
+import { citeContext } from '../core/citeContext';
+import { Paper } from '../core/model';
+import { formatAuthorsShort } from '../core/names';
+import { SearchHit } from '../core/search';
+import { WorkspaceCollections } from '../vscode/collections';
+import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
+import { paperDocumentation } from './paperMarkdown';
+
+const MAX_ITEMS = 50;
+
+export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceCollections): void {
+  const provider: vscode.CompletionItemProvider = {
+    async provideCompletionItems(document, position, token) {
+      const syntax = syntaxOf(document);
+      if (!syntax) return undefined;
+      const text = document.getText();
+      const offset = document.offsetAt(position);
+      const context = citeContext(text, offset, syntax, readSettings().citeCommands);
+      if (!context) return undefined;
+      if (!collections.isReady) {
+        await Promise.race([collections.whenReady(), new Promise((r) => token.onCancellationRequested(r))]);
+        if (token.isCancellationRequested) return undefined;
+      }
+      const hits = searchPapers(collections, context.query);
+      const start = document.positionAt(context.start);
+      const inserting = new vscode.Range(start, position);
+      const replacing = new vscode.Range(start, document.positionAt(Math.max(context.end, offset)));
+      const typed = text.slice(context.start, offset);
+      const siblings = new Set(context.siblings);
+      const items = hits
+        .filter((h) => !siblings.has(h.key))
+        .map((hit, i) => completionItem(hit.paper, i, typed, inserting, replacing));
+      return new vscode.CompletionList(items, true);
+    },
+  };
+  ctx.own(vscode.languages.registerCompletionItemProvider(CITING_DOCUMENTS, provider, '{', ',', '@', '[', ' '));
+}
+
+/** The best papers for a query; with nothing typed yet, the newest papers. */
+function searchPapers(collections: WorkspaceCollections, query: string): SearchHit[] {
+  if (query.trim()) return collections.index.search(query, MAX_ITEMS);
+  const newest: Paper[] = [];
+  for (const paper of collections.index.papers()) {
+    newest.push(paper);
+    if (newest.length > 5000) break; // bounded work per keystroke on huge libraries
+  }
+  newest.sort((a, b) => (b.year || '0').localeCompare(a.year || '0') || a.key.localeCompare(b.key));
+  return newest.slice(0, MAX_ITEMS).map((paper) => ({ key: paper.key, score: 0, paper }));
+}
+
+function completionItem(paper: Paper, rank: number, typed: string, inserting: vscode.Range, replacing: vscode.Range): vscode.CompletionItem {
+  const who = formatAuthorsShort(paper.authors, paper.etAl) || 'Anonymous';
+  const label: vscode.CompletionItemLabel = {
+    label: paper.key,
+    detail: ` ${who}${paper.year ? ` (${paper.year})` : ''}`,
+    description: paper.title,
+  };
+  const item = new vscode.CompletionItem(label, vscode.CompletionItemKind.Reference);
+  item.insertText = paper.key;
+  item.range = { inserting, replacing };
+  item.filterText = typed;
+  item.sortText = String(rank).padStart(4, '0');
+  item.detail = `${who}${paper.year ? ` (${paper.year})` : ''} — ${paper.title}`;
+  item.documentation = paperDocumentation(paper, { abstract: true, source: false });
+  return item;
+}

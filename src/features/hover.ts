@@ -1,0 +1,29 @@
+/** The paper behind a cited key, on hover, in LaTeX and Markdown. */
+import * as vscode from 'vscode';
+import { citationKeyAt } from '../core/citeContext';
+import { WorkspaceCollections } from '../vscode/collections';
+import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
+import { paperDocumentation } from './paperMarkdown';
+
+export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollections): void {
+  ctx.own(
+    vscode.languages.registerHoverProvider(CITING_DOCUMENTS, {
+      provideHover(document, position) {
+        const syntax = syntaxOf(document);
+        if (!syntax) return undefined;
+        const found = citationKeyAt(document.getText(), document.offsetAt(position), syntax, readSettings().citeCommands);
+        if (!found) return undefined;
+        const range = new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));
+        const paper = collections.library.paper(found.key);
+        if (!paper) {
+          if (!collections.isReady) return undefined;
+          const md = new vscode.MarkdownString();
+          md.appendText(`No entry with the key "${found.key}" in the workspace's collections.`);
+          return new vscode.Hover(md, range);
+        }
+        const fileLabel = vscode.workspace.asRelativePath(vscode.Uri.parse(paper.entry.file));
+        return new vscode.Hover(paperDocumentation(paper, { abstract: true, source: true, fileLabel }), range);
+      },
+    }),
+  );
+}

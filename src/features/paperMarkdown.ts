@@ -1,0 +1,84 @@
+/**
+ * A paper as a Markdown hover/completion document. Every text from a collection is escaped
+ * (`appendText`); links are only http(s) ones we build, and the only trusted command is ours.
+ */
+import * as vscode from 'vscode';
+import { Paper } from '../core/model';
+import { formatName } from '../core/names';
+import { paperField } from '../core/paper';
+
+export const OPEN_ENTRY_COMMAND = 'citelens.openEntry';
+
+/** An http(s) URL safe to put inside `[..](..)`, or undefined. */
+export function safeLink(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  return parsed.href.replace(/[()<>\s"'`\\]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+}
+
+export interface PaperMarkdownOptions {
+  abstract: boolean;
+  /** Show the file and line with a link that opens the entry. */
+  source: boolean;
+  /** Display path of the file, when `source` is set. */
+  fileLabel?: string;
+}
+
+export function paperDocumentation(paper: Paper, options: PaperMarkdownOptions): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.supportHtml = false;
+  md.isTrusted = { enabledCommands: [OPEN_ENTRY_COMMAND] };
+  md.appendMarkdown('**');
+  md.appendText(paper.title || paper.key);
+  md.appendMarkdown('**\n\n');
+  const people = paper.authors.length ? paper.authors : paper.editors;
+  if (people.length) {
+    md.appendText(people.map(formatName).join(', ') + (paper.etAl ? ' et al.' : '') + (paper.authors.length ? '' : ' (eds.)'));
+    md.appendMarkdown('\n\n');
+  }
+  const where = [paper.venue, paperField(paper, 'volume') && `vol. ${paperField(paper, 'volume')}`, paperField(paper, 'pages') && `pp. ${paperField(paper, 'pages')}`, paper.year].filter(Boolean).join(', ');
+  if (where) {
+    md.appendMarkdown('_');
+    md.appendText(where);
+    md.appendMarkdown('_\n\n');
+  }
+  const links: string[] = [];
+  if (paper.doi) {
+    const href = safeLink(`https://doi.org/${encodeURI(paper.doi)}`);
+    if (href) links.push(`[DOI ${escapeLinkText(paper.doi)}](${href})`);
+  }
+  if (paper.url) {
+    const href = safeLink(paper.url);
+    if (href) links.push(`[${escapeLinkText(shorten(paper.url, 60))}](${href})`);
+  }
+  if (links.length) md.appendMarkdown(links.join(' · ') + '\n\n');
+  const topics = [...paper.keywords, ...(paper.arxivClass ? [paper.arxivClass] : [])];
+  if (topics.length) {
+    md.appendMarkdown('Keywords: ');
+    md.appendText(topics.join(', '));
+    md.appendMarkdown('\n\n');
+  }
+  if (options.abstract && paper.abstract) {
+    md.appendText(shorten(paper.abstract, 1500));
+    md.appendMarkdown('\n\n');
+  }
+  if (options.source) {
+    const args = encodeURIComponent(JSON.stringify([paper.entry.file, paper.entry.line, paper.entry.column]));
+    md.appendMarkdown(`[${escapeLinkText(`${options.fileLabel ?? paper.file}:${paper.entry.line + 1}`)}](command:${OPEN_ENTRY_COMMAND}?${args} "Open the entry")`);
+  }
+  return md;
+}
+
+function shorten(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}
+
+/** Escapes text placed inside `[...]` of a link we build. */
+function escapeLinkText(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, '\\$&');
+}

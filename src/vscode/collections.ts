@@ -1,0 +1,399 @@
+/**
+ * Finds, reads and watches the workspace's paper collections and keeps the library model
+ * and the search index current. Uses only `vscode.workspace.fs`, so it runs in the desktop
+ * and the web-worker extension hosts alike.
+ */
+import * as vscode from 'vscode';
+import { bibReferences } from '../core/bibrefs';
+import { isCollectionFile, parseCollection } from '../core/collection';
+import { hasGlobCharacters, matchesGlob } from '../core/glob';
+import { Library } from '../core/library';
+import { Diagnostic as CoreDiagnostic, ParseResult } from '../core/model';
+import { PaperIndex } from '../core/search';
+import { CiteLensContext, readSettings, syntaxOf } from './context';
+
+const WORKSPACE_GLOB = '**/*.{bib,bibtex,biblatex}';
+/** Debounce for re-reading an edited `.bib` or a document's bibliography lines. */
+const EDIT_DELAY_MS = 250;
+
+export interface DecodedText {
+  text: string;
+  encoding: string;
+}
+
+/** UTF-8 unless a BOM says UTF-16; invalid UTF-8 is read as Windows-1252 (old tools). */
+export function decodeCollection(bytes: Uint8Array): DecodedText {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'UTF-16LE' };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'UTF-16BE' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'UTF-8' };
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'Windows-1252' };
+  }
+}
+
+type Origin = 'workspace' | 'setting' | 'document';
+
+export class WorkspaceCollections implements vscode.Disposable {
+  readonly library = new Library();
+  readonly index = new PaperIndex();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after the library and the index changed. */
+  readonly onDidChange = this.changed.event;
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('citelens');
+  /** Why each tracked collection is read (a file may have several reasons). */
+  private readonly origins = new Map<string, Set<Origin>>();
+  /** Collections each citing document names. */
+  private readonly namedBy = new Map<string, Set<string>>();
+  private readonly namedWatchers = new Map<string, vscode.Disposable>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly encodings = new Map<string, string>();
+  /** Reads are serialised so the model sees file versions in order. */
+  private queue: Promise<void> = Promise.resolve();
+  private abstractsRunning = false;
+  private readyPromise: Promise<void> | undefined;
+  private disposed = false;
+
+  constructor(private readonly ctx: CiteLensContext) {
+    ctx.own(this);
+  }
+
+  /** Resolves when the first full read has finished (completion waits for it). */
+  whenReady(): Promise<void> {
+    return this.readyPromise ?? Promise.resolve();
+  }
+
+  get isReady(): boolean {
+    return this.readyPromise !== undefined && this.initialDone;
+  }
+  private initialDone = false;
+
+  /** Starts the first scan after activation returns, and the watchers. */
+  start(): void {
+    this.readyPromise = new Promise((resolve) => {
+      setTimeout(() => {
+        this.initialScan().then(
+          () => {
+            this.initialDone = true;
+            resolve();
+          },
+          (e) => {
+            this.ctx.log(`Indexing failed: ${(e as Error).stack ?? e}`);
+            this.initialDone = true;
+            resolve();
+          },
+        );
+      }, 0);
+    });
+    this.watch();
+  }
+
+  private async initialScan(): Promise<void> {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'CiteLens: indexing papers' }, async (progress) => {
+      const started = Date.now();
+      const files = await this.findWorkspaceCollections();
+      for (const doc of vscode.workspace.textDocuments) this.collectNamed(doc, files);
+      const total = files.size;
+      let done = 0;
+      for (const [uri, origins] of files) {
+        for (const o of origins) this.addOrigin(uri, o);
+        progress.report({ message: `${++done}/${total} ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))}` });
+        await this.enqueueRead(vscode.Uri.parse(uri));
+      }
+      this.ctx.log(`Indexed ${this.library.size} papers from ${this.library.files.length} collection(s) in ${Date.now() - started} ms.`);
+    });
+  }
+
+  /** Every `.bib` in the workspace folders (minus excludes) and the files of `citelens.bibliographies`. */
+  private async findWorkspaceCollections(): Promise<Map<string, Set<Origin>>> {
+    const found = new Map<string, Set<Origin>>();
+    const add = (uri: vscode.Uri, origin: Origin) => {
+      const key = uri.toString();
+      let set = found.get(key);
+      if (!set) found.set(key, (set = new Set()));
+      set.add(origin);
+    };
+    // `undefined` as exclude applies `files.exclude`; ours are applied on top.
+    for (const uri of await vscode.workspace.findFiles(WORKSPACE_GLOB, undefined)) {
+      if (!this.isExcluded(uri)) add(uri, 'workspace');
+    }
+    const settings = readSettings();
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      for (const entry of settings.bibliographies) {
+        if (hasGlobCharacters(entry)) {
+          for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, entry), undefined)) add(uri, 'setting');
+        } else {
+          add(resolvePath(folder.uri, entry), 'setting');
+        }
+      }
+    }
+    return found;
+  }
+
+  private isExcluded(uri: vscode.Uri): boolean {
+    const relative = vscode.workspace.asRelativePath(uri, false);
+    if (/(^|\/)node_modules\//.test(relative)) return true;
+    return readSettings().exclude.some((glob) => matchesGlob(relative, glob));
+  }
+
+  private addOrigin(uri: string, origin: Origin): void {
+    let set = this.origins.get(uri);
+    if (!set) this.origins.set(uri, (set = new Set()));
+    set.add(origin);
+  }
+
+  private watch(): void {
+    const watcher = this.ctx.own(vscode.workspace.createFileSystemWatcher(WORKSPACE_GLOB));
+    const onFile = (uri: vscode.Uri) => {
+      if (this.isExcluded(uri) && !this.origins.has(uri.toString())) return;
+      this.addOrigin(uri.toString(), 'workspace');
+      this.scheduleRead(uri);
+    };
+    watcher.onDidCreate(onFile);
+    watcher.onDidChange((uri) => {
+      // An open, unsaved document is the truth until it is saved or closed.
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (doc?.isDirty) return;
+      onFile(uri);
+    });
+    watcher.onDidDelete((uri) => this.forget(uri.toString(), 'workspace'));
+
+    this.ctx.own(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const uri = e.document.uri.toString();
+        if (this.origins.has(uri) && e.contentChanges.length) this.scheduleRead(e.document.uri, e.document);
+        else if (syntaxOf(e.document)) this.scheduleNamedScan(e.document);
+      }),
+    );
+    this.ctx.own(vscode.workspace.onDidOpenTextDocument((doc) => syntaxOf(doc) && this.scheduleNamedScan(doc)));
+    this.ctx.own(
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        // Unsaved edits were discarded: the file on disk is the truth again.
+        if (this.origins.has(doc.uri.toString())) this.scheduleRead(doc.uri);
+      }),
+    );
+    this.ctx.own(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('citelens.exclude') || e.affectsConfiguration('citelens.bibliographies') || e.affectsConfiguration('files.exclude')) void this.rescan();
+      }),
+    );
+    this.ctx.own(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()));
+  }
+
+  /** Re-reads everything (settings or folders changed). */
+  async rescan(): Promise<void> {
+    const files = await this.findWorkspaceCollections();
+    for (const [uri, set] of this.origins) {
+      for (const o of ['workspace', 'setting'] as const) if (set.has(o) && !files.get(uri)?.has(o)) this.forget(uri, o);
+    }
+    for (const [uri, origins] of files) {
+      for (const o of origins) this.addOrigin(uri, o);
+      await this.enqueueRead(vscode.Uri.parse(uri));
+    }
+  }
+
+  private scheduleNamedScan(doc: vscode.TextDocument): void {
+    this.debounce(`named:${doc.uri.toString()}`, () => {
+      const files = new Map<string, Set<Origin>>();
+      this.collectNamed(doc, files);
+      for (const [uri] of files) {
+        if (!this.origins.get(uri)?.has('document')) {
+          this.addOrigin(uri, 'document');
+          this.watchNamed(vscode.Uri.parse(uri));
+          void this.enqueueRead(vscode.Uri.parse(uri));
+        }
+      }
+    });
+  }
+
+  /** Records the collections a LaTeX/Markdown document names, resolved relative to it. */
+  private collectNamed(doc: vscode.TextDocument, into: Map<string, Set<Origin>>): void {
+    const syntax = syntaxOf(doc);
+    if (!syntax) return;
+    const refs = bibReferences(doc.getText(), syntax);
+    const named = new Set<string>();
+    const dir = vscode.Uri.joinPath(doc.uri, '..');
+    for (const ref of refs) {
+      if (!isCollectionFile(ref.path)) continue;
+      const uri = resolvePath(dir, ref.path).toString();
+      named.add(uri);
+      if (!into.has(uri)) into.set(uri, new Set());
+      into.get(uri)!.add('document');
+    }
+    this.namedBy.set(doc.uri.toString(), named);
+  }
+
+  /** Collections outside the workspace are not seen by the workspace watcher. */
+  private watchNamed(uri: vscode.Uri): void {
+    const key = uri.toString();
+    if (this.namedWatchers.has(key) || vscode.workspace.getWorkspaceFolder(uri)) return;
+    const dir = vscode.Uri.joinPath(uri, '..');
+    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, name));
+    w.onDidChange(() => this.scheduleRead(uri));
+    w.onDidCreate(() => this.scheduleRead(uri));
+    w.onDidDelete(() => this.forget(key, 'document'));
+    this.namedWatchers.set(key, w);
+  }
+
+  /** The collections a document names (resolved), for checking citations against them. */
+  namedCollections(doc: vscode.Uri): string[] {
+    return [...(this.namedBy.get(doc.toString()) ?? [])];
+  }
+
+  private debounce(id: string, fn: () => void): void {
+    const old = this.timers.get(id);
+    if (old) clearTimeout(old);
+    this.timers.set(
+      id,
+      setTimeout(() => {
+        this.timers.delete(id);
+        if (!this.disposed) fn();
+      }, EDIT_DELAY_MS),
+    );
+  }
+
+  private scheduleRead(uri: vscode.Uri, doc?: vscode.TextDocument): void {
+    this.debounce(`read:${uri.toString()}`, () => void this.enqueueRead(uri, doc));
+  }
+
+  private enqueueRead(uri: vscode.Uri, doc?: vscode.TextDocument): Promise<void> {
+    const run = this.queue.then(() => this.read(uri, doc));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Reads one collection (from the open document when there is one) and updates everything. */
+  private async read(uri: vscode.Uri, doc?: vscode.TextDocument): Promise<void> {
+    if (this.disposed) return;
+    const key = uri.toString();
+    if (!this.origins.has(key)) return;
+    const open = doc ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && d.isDirty);
+    let text: string;
+    let encoding = 'UTF-8';
+    const started = Date.now();
+    if (open) {
+      text = open.getText();
+    } else {
+      let bytes: Uint8Array;
+      try {
+        const stat = await vscode.workspace.fs.stat(uri);
+        if (stat.type & vscode.FileType.Directory) {
+          this.ctx.log(`Skipped ${this.label(uri)}: it is a folder, not a collection file.`);
+          this.drop(key);
+          return;
+        }
+        bytes = await vscode.workspace.fs.readFile(uri);
+      } catch (e) {
+        const gone = e instanceof vscode.FileSystemError && (e.code === 'FileNotFound' || e.code === 'EntryNotFound');
+        this.ctx.log(gone ? `${this.label(uri)} does not exist${this.origins.get(key)?.has('document') ? ' (named by a document)' : ''}.` : `Cannot read ${this.label(uri)}: ${(e as Error).message}`);
+        this.drop(key);
+        return;
+      }
+      const decoded = decodeCollection(bytes);
+      text = decoded.text;
+      encoding = decoded.encoding;
+    }
+    const result = parseCollection(text, key);
+    if (encoding !== 'UTF-8' && encoding !== 'UTF-16LE' && encoding !== 'UTF-16BE') {
+      result.diagnostics.unshift({ file: key, span: { start: 0, end: 0 }, line: 0, column: 0, severity: 'information', code: 'encoding', message: `This file is not valid UTF-8; it was read as ${encoding}.` });
+    }
+    this.encodings.set(key, encoding);
+    this.apply(result);
+    const problems = result.diagnostics.length;
+    this.ctx.log(`Read ${this.label(uri)}: ${result.entries.length} entries, ${problems} problem${problems === 1 ? '' : 's'} (${Date.now() - started} ms).`);
+    for (const d of result.diagnostics.slice(0, 50)) this.ctx.log(`  ${this.label(uri)}:${d.line + 1}:${d.column + 1} ${d.severity}: ${d.message}`);
+    if (problems > 50) this.ctx.log(`  … and ${problems - 50} more (see the Problems view).`);
+  }
+
+  private apply(result: ParseResult): void {
+    const change = this.library.setFile(result);
+    for (const file of [result.file, ...change.dependentFiles]) this.index.replaceFile(file, this.library.papersOf(file));
+    this.afterChange();
+  }
+
+  private label(uri: vscode.Uri): string {
+    return vscode.workspace.asRelativePath(uri);
+  }
+
+  private forget(uri: string, origin: Origin): void {
+    const set = this.origins.get(uri);
+    if (!set) return;
+    set.delete(origin);
+    if (set.size === 0) this.drop(uri);
+  }
+
+  private drop(uri: string): void {
+    this.origins.delete(uri);
+    this.namedWatchers.get(uri)?.dispose();
+    this.namedWatchers.delete(uri);
+    const change = this.library.removeFile(uri);
+    this.index.removeFile(uri);
+    if (change) for (const file of change.dependentFiles) this.index.replaceFile(file, this.library.papersOf(file));
+    this.diagnostics.delete(vscode.Uri.parse(uri));
+    this.afterChange();
+  }
+
+  private afterChange(): void {
+    this.publishDiagnostics();
+    this.indexAbstractsSoon();
+    this.changed.fire();
+  }
+
+  private publishDiagnostics(): void {
+    // Duplicates span files, so every collection's problems are refreshed together.
+    for (const file of this.library.files) {
+      const result = this.library.fileResult(file);
+      if (!result) continue;
+      const uri = vscode.Uri.parse(file);
+      this.diagnostics.set(uri, this.library.diagnostics(file).map((d) => toVscodeDiagnostic(d, result)));
+    }
+  }
+
+  private indexAbstractsSoon(): void {
+    if (this.abstractsRunning) return;
+    this.abstractsRunning = true;
+    setTimeout(() => {
+      this.index.indexAbstracts({ sliceMs: 30 }).finally(() => {
+        this.abstractsRunning = false;
+        if (this.index.abstractsPending > 0 && !this.disposed) this.indexAbstractsSoon();
+      });
+    }, 0);
+  }
+
+  /** Tracked collections with their entry counts, for the status bar. */
+  summary(): Array<{ uri: vscode.Uri; entries: number; encoding: string }> {
+    return this.library.files.map((f) => ({ uri: vscode.Uri.parse(f), entries: this.library.entriesOf(f).length, encoding: this.encodings.get(f) ?? 'UTF-8' }));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const w of this.namedWatchers.values()) w.dispose();
+    this.diagnostics.dispose();
+    this.changed.dispose();
+  }
+}
+
+function resolvePath(base: vscode.Uri, path: string): vscode.Uri {
+  if (/^[a-zA-Z][\w+.-]*:\/\//.test(path)) return vscode.Uri.parse(path);
+  if (path.startsWith('/')) return base.with({ path });
+  if (/^[a-zA-Z]:[\\/]/.test(path)) return vscode.Uri.file(path);
+  if (path.startsWith('~/')) return base; // no home folder in the web host; ignored
+  return vscode.Uri.joinPath(base, path);
+}
+
+const SEVERITY: Record<CoreDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+};
+
+export function toVscodeDiagnostic(d: CoreDiagnostic, result: ParseResult): vscode.Diagnostic {
+  const end = result.lineIndex.positionAt(d.span.end);
+  const range = new vscode.Range(d.line, d.column, end.line, end.column);
+  const diagnostic = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);
+  diagnostic.source = 'CiteLens';
+  diagnostic.code = d.code;
+  return diagnostic;
+}

@@ -1,0 +1,67 @@
+/**
+ * Owns every disposable of the extension and the shared services, so `extension.ts`
+ * only composes features (the shape of rust-analyzer's `Ctx`).
+ */
+import * as vscode from 'vscode';
+
+export const LATEX_LANGUAGES = ['latex', 'tex', 'doctex'];
+export const MARKDOWN_LANGUAGES = ['markdown', 'quarto', 'rmd', 'pandoc', 'rmarkdown'];
+
+/** Documents CiteLens completes and hovers in: by language, and by extension for files whose language extension is missing. */
+export const CITING_DOCUMENTS: vscode.DocumentSelector = [
+  ...LATEX_LANGUAGES.map((language) => ({ language })),
+  ...MARKDOWN_LANGUAGES.map((language) => ({ language })),
+  { pattern: '**/*.{qmd,Rmd,rmd}' },
+];
+
+export function syntaxOf(document: vscode.TextDocument): 'latex' | 'markdown' | undefined {
+  if (LATEX_LANGUAGES.includes(document.languageId)) return 'latex';
+  if (MARKDOWN_LANGUAGES.includes(document.languageId)) return 'markdown';
+  if (/\.(qmd|rmd|md|markdown)$/i.test(document.uri.path)) return 'markdown';
+  if (/\.(tex|ltx|sty|cls)$/i.test(document.uri.path)) return 'latex';
+  return undefined;
+}
+
+export interface Settings {
+  exclude: string[];
+  bibliographies: string[];
+  citeCommands: string[];
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration('citelens');
+  return {
+    exclude: c.get<string[]>('exclude', []),
+    bibliographies: c.get<string[]>('bibliographies', []),
+    citeCommands: c.get<string[]>('latex.citeCommands', []),
+  };
+}
+
+export class CiteLensContext implements vscode.Disposable {
+  readonly output: vscode.OutputChannel;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.output = this.own(vscode.window.createOutputChannel('CiteLens'));
+  }
+
+  /** Registers a disposable to be disposed with the extension. */
+  own<T extends vscode.Disposable>(disposable: T): T {
+    this.disposables.push(disposable);
+    return disposable;
+  }
+
+  log(message: string): void {
+    this.output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0).reverse()) {
+      try {
+        d.dispose();
+      } catch {
+        /* keep disposing the rest */
+      }
+    }
+  }
+}
