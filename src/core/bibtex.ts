@@ -138,6 +138,8 @@ class BibtexReader {
   /** Key of the entry being read, for messages. */
   private currentKey = '';
   private currentLabel = '';
+  /** A value already reported why the entry stopped early (one problem, one diagnostic). */
+  private stopReported = false;
 
   constructor(
     private readonly text: string,
@@ -221,6 +223,7 @@ class BibtexReader {
     const close = text.charCodeAt(open) === LBRACE ? RBRACE : RPAREN;
     this.currentKey = '';
     this.currentLabel = `@${type}`;
+    this.stopReported = false;
     switch (type) {
       case 'comment':
         return this.skipComment(at, open, close);
@@ -354,6 +357,10 @@ class BibtexReader {
 
   /** Reports an entry that was not closed and returns where reading resumes. */
   private afterStop(at: number, open: number, stop: Stop, where: number): number {
+    if (this.stopReported) {
+      this.stopReported = false;
+      return stop === Stop.NextEntry ? where : this.len;
+    }
     if (stop === Stop.NextEntry) {
       this.report('error', 'unclosed-entry', at, open + 1, `${capitalise(this.currentLabel)} is not closed before the next entry on line ${this.lineOf(where)}: a '}' is missing. The fields read before the problem are kept.`);
       return where;
@@ -546,8 +553,9 @@ class BibtexReader {
         if (r.stop) {
           this.report('error', c === LBRACE ? 'unbalanced-braces' : 'unclosed-quote', p, p + 1,
             c === LBRACE
-              ? `The '{' opening the value of '${fieldName}' in ${this.currentLabel} is never closed${r.stop === Stop.NextEntry ? ` before the next entry on line ${this.lineOf(r.end)}` : ''}; that value is dropped.`
-              : `The '"' opening the value of '${fieldName}' in ${this.currentLabel} is never closed${r.stop === Stop.NextEntry ? ` before the next entry on line ${this.lineOf(r.end)}` : ''}; that value is dropped.`);
+              ? `The '{' opening the value of '${fieldName}' in ${this.currentLabel} is never closed${r.stop === Stop.NextEntry ? ` before the next entry on line ${this.lineOf(r.end)}` : ' before the end of the file'}; that value is dropped, the fields before it are kept.`
+              : `The '"' opening the value of '${fieldName}' in ${this.currentLabel} is never closed${r.stop === Stop.NextEntry ? ` before the next entry on line ${this.lineOf(r.end)}` : ' before the end of the file'}; that value is dropped, the fields before it are kept.`);
+          this.stopReported = true;
           return { raw: '', end: r.end, stop: r.stop };
         }
         raw = parts === 0 ? text.slice(p + 1, r.end - 1) : raw + text.slice(p + 1, r.end - 1);

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { citationKeyAt } from '../core/citeContext';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
-import { paperDocumentation } from './paperMarkdown';
+import { escapeMarkdown, paperDocumentation } from './paperMarkdown';
 
 export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollections): void {
   ctx.own(
@@ -18,7 +18,7 @@ export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollec
         if (!paper) {
           if (!collections.isReady) return undefined;
           const md = new vscode.MarkdownString();
-          md.appendText(`No entry with the key "${found.key}" in the workspace's collections.`);
+          md.appendMarkdown(escapeMarkdown(`No entry with the key "${found.key}" in the workspace's collections.`));
           return new vscode.Hover(md, range);
         }
         const fileLabel = vscode.workspace.asRelativePath(vscode.Uri.parse(paper.entry.file));

@@ -1,6 +1,6 @@
 /**
  * A paper as a Markdown hover/completion document. Every text from a collection is escaped
- * (`appendText`); links are only http(s) ones we build, and the only trusted command is ours.
+ * (`escapeMarkdown`); links are only http(s) ones we build, and the only trusted command is ours.
  */
 import * as vscode from 'vscode';
 import { Paper } from '../core/model';
@@ -34,51 +34,55 @@ export function paperDocumentation(paper: Paper, options: PaperMarkdownOptions):
   md.supportHtml = false;
   md.isTrusted = { enabledCommands: [OPEN_ENTRY_COMMAND] };
   md.appendMarkdown('**');
-  md.appendText(paper.title || paper.key);
+  md.appendMarkdown(escapeMarkdown(paper.title || paper.key));
   md.appendMarkdown('**\n\n');
   const people = paper.authors.length ? paper.authors : paper.editors;
   if (people.length) {
-    md.appendText(people.map(formatName).join(', ') + (paper.etAl ? ' et al.' : '') + (paper.authors.length ? '' : ' (eds.)'));
+    md.appendMarkdown(escapeMarkdown(people.map(formatName).join(', ') + (paper.etAl ? ' et al.' : '') + (paper.authors.length ? '' : ' (eds.)')));
     md.appendMarkdown('\n\n');
   }
   const where = [paper.venue, paperField(paper, 'volume') && `vol. ${paperField(paper, 'volume')}`, paperField(paper, 'pages') && `pp. ${paperField(paper, 'pages')}`, paper.year].filter(Boolean).join(', ');
   if (where) {
     md.appendMarkdown('_');
-    md.appendText(where);
+    md.appendMarkdown(escapeMarkdown(where));
     md.appendMarkdown('_\n\n');
   }
   const links: string[] = [];
   if (paper.doi) {
     const href = safeLink(`https://doi.org/${encodeURI(paper.doi)}`);
-    if (href) links.push(`[DOI ${escapeLinkText(paper.doi)}](${href})`);
+    if (href) links.push(`[DOI ${escapeMarkdown(paper.doi)}](${href})`);
   }
   if (paper.url) {
     const href = safeLink(paper.url);
-    if (href) links.push(`[${escapeLinkText(shorten(paper.url, 60))}](${href})`);
+    if (href) links.push(`[${escapeMarkdown(shorten(paper.url, 60))}](${href})`);
   }
   if (links.length) md.appendMarkdown(links.join(' · ') + '\n\n');
   const topics = [...paper.keywords, ...(paper.arxivClass ? [paper.arxivClass] : [])];
   if (topics.length) {
     md.appendMarkdown('Keywords: ');
-    md.appendText(topics.join(', '));
+    md.appendMarkdown(escapeMarkdown(topics.join(', ')));
     md.appendMarkdown('\n\n');
   }
   if (options.abstract && paper.abstract) {
-    md.appendText(shorten(paper.abstract, 1500));
+    md.appendMarkdown(escapeMarkdown(shorten(paper.abstract, 1500)));
     md.appendMarkdown('\n\n');
   }
   if (options.source) {
     const args = encodeURIComponent(JSON.stringify([paper.entry.file, paper.entry.line, paper.entry.column]));
-    md.appendMarkdown(`[${escapeLinkText(`${options.fileLabel ?? paper.file}:${paper.entry.line + 1}`)}](command:${OPEN_ENTRY_COMMAND}?${args} "Open the entry")`);
+    md.appendMarkdown(`[${escapeMarkdown(`${options.fileLabel ?? paper.file}:${paper.entry.line + 1}`)}](command:${OPEN_ENTRY_COMMAND}?${args} "Open the entry")`);
   }
   return md;
+}
+
+/**
+ * Escapes collection text for Markdown. (`MarkdownString.appendText` would also turn every
+ * space into `&nbsp;`, and long abstracts would no longer wrap.)
+ */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/\s+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&:$]/g, '\\$&');
 }
 
 function shorten(s: string, max: number): string {
   return s.length <= max ? s : s.slice(0, max - 1) + '…';
 }
 
-/** Escapes text placed inside `[...]` of a link we build. */
-function escapeLinkText(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, '\\$&');
-}

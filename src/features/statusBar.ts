@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CiteLensContext } from '../vscode/context';
+import { escapeMarkdown } from './paperMarkdown';
 
 export function registerStatusBar(ctx: CiteLensContext, collections: WorkspaceCollections): void {
   const item = ctx.own(vscode.window.createStatusBarItem('citelens.papers', vscode.StatusBarAlignment.Right, 100));
@@ -15,9 +16,9 @@ export function registerStatusBar(ctx: CiteLensContext, collections: WorkspaceCo
     const n = collections.library.size;
     item.text = `$(book) ${n.toLocaleString('en-US')} paper${n === 1 ? '' : 's'}`;
     const md = new vscode.MarkdownString();
-    if (files.length === 0) md.appendText('No collections found: add a .bib file to the workspace, or name one with \\bibliography{…} or a YAML bibliography: line.');
+    if (files.length === 0) md.appendMarkdown(escapeMarkdown('No collections found: add a .bib file to the workspace, or name one with \\bibliography{…} or a YAML bibliography: line.'));
     for (const f of files) {
-      md.appendText(`${vscode.workspace.asRelativePath(f.uri)}: ${f.entries.toLocaleString('en-US')} entries${f.encoding === 'UTF-8' ? '' : ` (${f.encoding})`}`);
+      md.appendMarkdown(escapeMarkdown(`${vscode.workspace.asRelativePath(f.uri)}: ${f.entries.toLocaleString('en-US')} entries${f.encoding === 'UTF-8' ? '' : ` (${f.encoding})`}`));
       md.appendMarkdown('\n\n');
     }
     item.tooltip = md;

@@ -141,11 +141,11 @@ describe('BibTeX reader: recovery from broken entries', () => {
     assert.deepEqual(keys(result), ['good1', 'unbalanced', 'good2']);
     assert.equal(field(result, 'good2', 'title'), 'Good two');
     assert.equal(field(result, 'good1', 'year'), '2020');
-    const d = result.diagnostics.find((x) => x.key === 'unbalanced');
-    assert.ok(d);
-    assert.equal(d.severity, 'error');
-    assert.equal(d.line, 5);
-    assert.match(d.message, /not closed before the next entry on line 11/);
+    const d = result.diagnostics.filter((x) => x.key === 'unbalanced');
+    assert.equal(d.length, 1);
+    assert.equal(d[0].severity, 'error');
+    assert.equal(d[0].line, 5);
+    assert.match(d[0].message, /not closed before the next entry on line 11/);
     assert.ok(result.entries[1].broken);
     assert.ok(!result.entries[2].broken);
   });
@@ -210,9 +210,12 @@ describe('BibTeX reader: recovery from broken entries', () => {
     const { result } = read('truncated.bib');
     assert.deepEqual(keys(result), ['complete', 'truncated']);
     assert.equal(field(result, 'truncated', 'title'), 'Truncated entry');
-    const d = result.diagnostics.find((x) => x.key === 'truncated');
-    assert.equal(d?.code, 'unbalanced-braces');
-    assert.ok(result.diagnostics.some((x) => x.code === 'unclosed-entry' && /file ends/.test(x.message)));
+    // One problem, one diagnostic: the unclosed value explains why the entry ends early.
+    const d = result.diagnostics.filter((x) => x.key === 'truncated');
+    assert.equal(d.length, 1);
+    assert.equal(d[0].code, 'unbalanced-braces');
+    assert.match(d[0].message, /end of the file/);
+    assert.equal(d[0].line, 7);
   });
 
   test('an entry still open when a line begins with @type{ is cut there', () => {
@@ -228,7 +231,7 @@ describe('BibTeX reader: recovery from broken entries', () => {
     const r = parseBibtex('@misc{a, title = "never closed,\n year = 1\n}\n@misc{b, title = {B}}\n', 'x.bib');
     assert.deepEqual(keys(r), ['a', 'b']);
     assert.equal(field(r, 'b', 'title'), 'B');
-    assert.ok(codes(r).includes('unclosed-quote'));
+    assert.deepEqual(codes(r), ['unclosed-quote']);
   });
 
   test('missing comma after the key', () => {

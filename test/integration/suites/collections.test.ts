@@ -1,0 +1,92 @@
+/**
+ * Collections change while VS Code runs: created, changed, deleted, unsaved edits, a broken
+ * entry. Completion must follow, and problems must show as diagnostics.
+ */
+import * as vscode from 'vscode';
+import { equal, eventually, ok } from '../assert';
+import { before, suite, test } from '../harness';
+import { citelens, completeAt, removeQuietly, workspaceUri, writeText } from './util';
+
+async function offers(query: string, key: string): Promise<boolean> {
+  return (await completeAt('latex', `\\cite{${query}|`)).labels.includes(key);
+}
+
+suite('collections follow the files', () => {
+  before(async () => {
+    await citelens();
+  });
+
+  test('a .bib created, changed and deleted changes what completion offers', async () => {
+    const uri = workspaceUri('tmp-churn.bib');
+    try {
+      await writeText(uri, '@article{churnfirst2026,\n  title = {Churning Collections},\n  author = {Churn, Carla},\n  year = {2026}\n}\n');
+      await eventually(() => offers('churn', 'churnfirst2026'), 15_000, 'the new entry offered');
+      await writeText(uri, '@article{churnsecond2027,\n  title = {Churning Collections Again},\n  author = {Churn, Carla},\n  year = {2027}\n}\n');
+      await eventually(() => offers('churn', 'churnsecond2027'), 15_000, 'the changed entry offered');
+      ok(!(await offers('churn', 'churnfirst2026')), 'the old key is still offered');
+      await vscode.workspace.fs.delete(uri);
+      await eventually(async () => !(await offers('churn', 'churnsecond2027')), 15_000, 'the deleted entry gone');
+    } finally {
+      await removeQuietly(uri);
+    }
+  }, { timeout: 60_000 });
+
+  test('unsaved edits in an open .bib count', async () => {
+    const uri = workspaceUri('tmp-unsaved.bib');
+    try {
+      await writeText(uri, '@misc{unsavedbase2020, title = {Base}}\n');
+      await eventually(() => offers('unsavedbase', 'unsavedbase2020'), 15_000, 'the saved entry');
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, doc.positionAt(doc.getText().length), '@misc{unsavedextra2021, title = {Typed but not saved}}\n');
+      ok(await vscode.workspace.applyEdit(edit));
+      ok(doc.isDirty, 'the document should be dirty');
+      await eventually(() => offers('unsavedextra', 'unsavedextra2021'), 15_000, 'the unsaved entry offered');
+      // Revert: the file on disk is the truth again.
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await eventually(async () => !(await offers('unsavedextra', 'unsavedextra2021')), 15_000, 'the reverted entry gone');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await removeQuietly(uri);
+    }
+  }, { timeout: 60_000 });
+
+  test('a .bib with a broken entry still offers the other entries, and its problems are diagnostics', async () => {
+    const uri = workspaceUri('tmp-broken.bib');
+    const text = [
+      '@article{brokenbefore2020,',
+      '  title = {Before the Broken One},',
+      '  year = {2020}',
+      '}',
+      '',
+      '@article{brokenmiddle2021,',
+      '  title = {Never Closed,',
+      '  year = {2021}',
+      '',
+      '@article{brokenafter2022,',
+      '  title = {After the Broken One},',
+      '  year = {2022}',
+      '}',
+      '',
+    ].join('\n');
+    try {
+      await writeText(uri, text);
+      await eventually(() => offers('brokenafter', 'brokenafter2022'), 15_000, 'the entry after the broken one');
+      ok(await offers('brokenbefore', 'brokenbefore2020'), 'the entry before the broken one');
+      const diagnostics = await eventually(() => {
+        const d = vscode.languages.getDiagnostics(uri);
+        return d.length ? d : undefined;
+      }, 15_000, 'diagnostics on the broken file');
+      const error = diagnostics!.find((d) => d.severity === vscode.DiagnosticSeverity.Error);
+      ok(error, 'no error diagnostic');
+      equal(error.range.start.line, 6, 'the error is on the unclosed title');
+      ok(/never closed/.test(error.message), error.message);
+      equal(diagnostics!.length, 1, 'one problem, one diagnostic');
+      equal(error.source, 'CiteLens');
+    } finally {
+      await removeQuietly(uri);
+    }
+    await eventually(() => vscode.languages.getDiagnostics(uri).length === 0, 15_000, 'diagnostics cleared after deletion');
+  }, { timeout: 60_000 });
+});
