@@ -75,11 +75,15 @@ const MAX_VALUE_DEPTH = 16;
 /** Past this many syntax errors the file is probably not JSON at all; stop reporting. */
 const MAX_SYNTAX_ERRORS = 100;
 
+/** A top-level property of an item; offsets are kept flat and made into spans only for fields. */
 interface Property {
   name: string;
   value: unknown;
-  nameSpan: Span;
-  span: Span;
+  nameStart: number;
+  nameEnd: number;
+  /** Span of the value, delimiters included. */
+  start: number;
+  end: number;
 }
 
 const enum Role {
@@ -361,12 +365,7 @@ class CslReader {
       case Role.Item:
       case Role.TopObject:
         if (value !== undefined) {
-          parent.properties!.push({
-            name: parent.key,
-            value,
-            nameSpan: { start: parent.keyStart, end: parent.keyEnd },
-            span: { start, end },
-          });
+          parent.properties!.push({ name: parent.key, value, nameStart: parent.keyStart, nameEnd: parent.keyEnd, start, end });
         }
         break;
     }
@@ -506,9 +505,9 @@ class CslReader {
     if (idProperty) {
       if (typeof idProperty.value === 'string') {
         key = idProperty.value;
-        keySpan = { start: idProperty.span.start + 1, end: idProperty.span.end - 1 };
+        keySpan = { start: idProperty.start + 1, end: idProperty.end - 1 };
       } else if (typeof idProperty.value === 'number') {
-        keySpan = idProperty.span;
+        keySpan = { start: idProperty.start, end: idProperty.end };
         key = this.text.slice(keySpan.start, keySpan.end);
       }
     }
@@ -690,11 +689,6 @@ function propertyValue(properties: Property[], name: string): unknown {
 function fieldsOf(properties: Property[], entryType: string, text: string): Record<string, Field> {
   const fields: Record<string, Field> = {};
   const isArticle = entryType === 'article';
-  const add = (name: string, raw: string, property: Property): void => {
-    if (name === '__proto__' || Object.hasOwn(fields, name)) return;
-    fields[name] = { name, raw, span: property.span, nameSpan: property.nameSpan };
-  };
-
   for (const property of properties) {
     const { name, value } = property;
     switch (name) {
@@ -704,39 +698,50 @@ function fieldsOf(properties: Property[], entryType: string, text: string): Reco
       case 'author':
       case 'editor': {
         const names = formatNameList(value);
-        if (names) add(name, names, property);
+        if (names) addField(fields, name, names, property);
         break;
       }
       case 'issued': {
         const date = readDate(value);
-        if (date.year) add('year', date.year, property);
-        if (date.month) add('month', date.month, property);
-        if (date.iso) add('date', date.iso, property);
+        if (date.year) addField(fields, 'year', date.year, property);
+        if (date.month) addField(fields, 'month', date.month, property);
+        if (date.iso) addField(fields, 'date', date.iso, property);
         break;
       }
       case 'accessed': {
         const date = readDate(value);
-        if (date.iso) add('urldate', date.iso, property);
+        if (date.iso) addField(fields, 'urldate', date.iso, property);
         break;
       }
       case 'container-title': {
         const title = plainText(value, property, text);
-        if (title !== undefined) add(isArticle ? 'journal' : 'booktitle', title, property);
+        if (title !== undefined) addField(fields, isArticle ? 'journal' : 'booktitle', title, property);
         break;
       }
       default: {
         const raw = plainText(value, property, text);
-        if (raw !== undefined) add(FIELD_NAME_BY_CSL_NAME.get(name) ?? name.toLowerCase(), raw, property);
+        if (raw !== undefined) addField(fields, FIELD_NAME_BY_CSL_NAME.get(name) ?? name.toLowerCase(), raw, property);
       }
     }
   }
   return fields;
 }
 
+/** The first occurrence of a field name wins, as in the BibTeX reader. */
+function addField(fields: Record<string, Field>, name: string, raw: string, property: Property): void {
+  if (name === '__proto__' || Object.hasOwn(fields, name)) return;
+  fields[name] = {
+    name,
+    raw,
+    span: { start: property.start, end: property.end },
+    nameSpan: { start: property.nameStart, end: property.nameEnd },
+  };
+}
+
 /** Strings as they are, numbers as written in the source; anything else has no plain text. */
 function plainText(value: unknown, property: Property, text: string): string | undefined {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return text.slice(property.span.start, property.span.end);
+  if (typeof value === 'number') return text.slice(property.start, property.end);
   return undefined;
 }
 
@@ -756,19 +761,22 @@ function formatName(name: unknown): string {
   if (typeof name === 'string') return name.trim();
   if (name === null || typeof name !== 'object') return '';
   const parts = name as Record<string, unknown>;
-  const literal = nameText(parts.literal);
   let family = nameText(parts.family);
   let given = nameText(parts.given);
   if (!family) {
+    const literal = nameText(parts.literal);
     if (literal) return `{${literal}}`;
     // A single name given only as `given` (a mononym) is a family name to BibTeX.
     family = given;
     given = '';
+    if (!family) return '';
   }
-  if (!family) return '';
-  const von = [nameText(parts['dropping-particle']), nameText(parts['non-dropping-particle'])].filter(Boolean).join(' ');
+  let formatted = protectNamePart(family);
+  const droppingParticle = nameText(parts['dropping-particle']);
+  const nonDroppingParticle = nameText(parts['non-dropping-particle']);
+  if (nonDroppingParticle) formatted = `${protectNamePart(nonDroppingParticle)} ${formatted}`;
+  if (droppingParticle) formatted = `${protectNamePart(droppingParticle)} ${formatted}`;
   const suffix = nameText(parts.suffix);
-  let formatted = von ? `${protectNamePart(von)} ${protectNamePart(family)}` : protectNamePart(family);
   if (suffix) formatted += `, ${protectNamePart(suffix)},${given ? ' ' + protectNamePart(given) : ''}`;
   else if (given) formatted += `, ${protectNamePart(given)}`;
   return formatted;
@@ -782,7 +790,12 @@ function nameText(value: unknown): string {
 
 /** Braces keep a comma or a stand-alone "and" inside a name part from splitting the name. */
 function protectNamePart(part: string): string {
-  return part.includes(',') || /(^|\s)and(\s|$)/i.test(part) ? `{${part}}` : part;
+  if (part.includes(',')) return `{${part}}`;
+  // The cheap test first: most name parts contain no "nd" at all.
+  if ((part.includes('nd') || part.includes('ND') || part.includes('Nd') || part.includes('nD')) && /(^|\s)and(\s|$)/i.test(part)) {
+    return `{${part}}`;
+  }
+  return part;
 }
 
 interface CslDate {
@@ -800,10 +813,11 @@ function readDate(value: unknown): CslDate {
   if (Array.isArray(parts) && parts.length > 0) {
     const from = datePartsToIso(parts[0]);
     if (from) {
+      const first = parts[0] as unknown[];
       const to = parts.length > 1 ? datePartsToIso(parts[1]) : '';
-      const [year, month] = from.split('-');
-      date.year = String(Number(year));
-      if (month) date.month = String(Number(month));
+      date.year = String(datePart(first[0]));
+      const month = first.length > 1 ? datePart(first[1]) : undefined;
+      if (month !== undefined && month >= 1 && month <= 12) date.month = String(month);
       date.iso = to && to !== from ? `${from}/${to}` : from;
       return date;
     }
@@ -817,21 +831,24 @@ function readDate(value: unknown): CslDate {
 
 /** `[2019, 3, 5]` (numbers or numeric strings) → `2019-03-05`; '' when there is no year. */
 function datePartsToIso(parts: unknown): string {
-  if (!Array.isArray(parts)) return '';
-  const numbers: number[] = [];
-  for (const part of parts.slice(0, 3)) {
-    const n = typeof part === 'number' ? part : typeof part === 'string' && /^\s*-?\d+\s*$/.test(part) ? Number(part) : NaN;
-    if (!Number.isInteger(n)) break;
-    numbers.push(n);
-  }
-  if (numbers.length === 0) return '';
-  const [year, month, day] = numbers;
-  let iso = year < 0 ? '-' + String(-year).padStart(4, '0') : String(year).padStart(4, '0');
+  if (!Array.isArray(parts) || parts.length === 0) return '';
+  const year = datePart(parts[0]);
+  if (year === undefined) return '';
+  let iso = year < 0 ? '-' + String(-year).padStart(4, '0') : year < 1000 ? String(year).padStart(4, '0') : String(year);
+  const month = parts.length > 1 ? datePart(parts[1]) : undefined;
   if (month !== undefined && month >= 1 && month <= 12) {
-    iso += '-' + String(month).padStart(2, '0');
-    if (day !== undefined && day >= 1 && day <= 31) iso += '-' + String(day).padStart(2, '0');
+    iso += month < 10 ? '-0' + month : '-' + month;
+    const day = parts.length > 2 ? datePart(parts[2]) : undefined;
+    if (day !== undefined && day >= 1 && day <= 31) iso += day < 10 ? '-0' + day : '-' + day;
   }
   return iso;
+}
+
+/** A date part as an integer: Zotero writes years as strings, other tools as numbers. */
+function datePart(part: unknown): number | undefined {
+  if (typeof part === 'number') return Number.isInteger(part) ? part : undefined;
+  if (typeof part === 'string' && /^\s*-?\d+\s*$/.test(part)) return Number(part);
+  return undefined;
 }
 
 /** Dates written as text (`raw` or `literal`): take an ISO date as it is, else find a year. */
