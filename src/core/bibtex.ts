@@ -490,12 +490,7 @@ class BibtexReader {
       } else if (hasOwn.call(fields, name)) {
         this.report('warning', 'duplicate-field', nameStart, nameEnd, `Field '${name}' appears twice in ${this.currentLabel}; the first value is used.`);
       } else {
-        fields[name] = {
-          name,
-          raw: value.raw,
-          span: { start: valueStart, end: value.end },
-          nameSpan: { start: nameStart, end: nameEnd },
-        };
+        fields[name] = new BibField(name, value.raw, valueStart, value.end, nameStart, nameEnd);
       }
       p = this.skipSpace(value.end);
       const after = text.charCodeAt(p);
@@ -632,6 +627,29 @@ class BibtexReader {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * One object per field with its spans as getters: a 50 MB library has a million fields,
+ * and three objects each (field, value span, name span) doubled the reader's GC time.
+ */
+class BibField implements Field {
+  constructor(
+    readonly name: string,
+    readonly raw: string,
+    private readonly valueStart: number,
+    private readonly valueEnd: number,
+    private readonly nameStart: number,
+    private readonly nameEnd: number,
+  ) {}
+
+  get span(): Span {
+    return { start: this.valueStart, end: this.valueEnd };
+  }
+
+  get nameSpan(): Span {
+    return { start: this.nameStart, end: this.nameEnd };
+  }
+}
 
 function capitalise(s: string): string {
   return s.length === 0 ? s : s[0].toUpperCase() + s.slice(1);

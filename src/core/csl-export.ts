@@ -1,4 +1,5 @@
 /** Paper → CSL-JSON item, as Pandoc and Zotero read it. */
+import { monthNumber } from './inherit';
 import { Paper, Person } from './model';
 import { paperField } from './paper';
 
@@ -42,10 +43,10 @@ export function toCslItem(paper: Paper): CslItem {
   if (paper.authors.length) item.author = paper.authors.map(cslName);
   if (paper.editors.length) item.editor = paper.editors.map(cslName);
   if (paper.year) {
-    const month = Number(/^\d{4}-(\d{2})/.exec(paperField(paper, 'date'))?.[1] ?? 0);
+    const month = Number(monthNumber(paperField(paper, 'month')) || /^\d{4}-(\d{2})/.exec(paperField(paper, 'date'))?.[1] || 0);
     item.issued = { 'date-parts': [month ? [Number(paper.year), month] : [Number(paper.year)]] };
   }
-  const container = paperField(paper, 'journaltitle') || paperField(paper, 'booktitle');
+  const container = paperField(paper, 'journaltitle') || paperField(paper, 'journal') || paperField(paper, 'booktitle');
   if (container) item['container-title'] = container;
   const simple: Array<[string, string]> = [
     ['publisher', 'publisher'],

@@ -45,15 +45,19 @@ export type EntryLookup = (key: string) => Entry | undefined;
  * missing parents are tolerated (the library reports missing targets).
  */
 export function effectiveFields(entry: Entry, lookup: EntryLookup): Record<string, Field> {
+  return withAliasedFields(inheritedFields(entry, lookup));
+}
+
+/** The entry's own fields plus those inherited through `xdata` and `crossref`. */
+export function inheritedFields(entry: Entry, lookup: EntryLookup): Record<string, Field> {
   const own = entry.fields;
-  const needsInheritance = own.crossref !== undefined || own.xdata !== undefined;
-  const result: Record<string, Field> = needsInheritance ? inherit(entry, lookup, new Set([entry.key])) : own;
-  return withAliasedFields(result);
+  if (own.crossref === undefined && own.xdata === undefined) return own;
+  return inherit(entry, lookup, new Set([entry.key]));
 }
 
 function inherit(entry: Entry, lookup: EntryLookup, seen: Set<string>): Record<string, Field> {
   const out: Record<string, Field> = {};
-  for (const name of Object.keys(entry.fields)) out[name] = entry.fields[name];
+  Object.assign(out, entry.fields);
   const xdata = entry.fields.xdata;
   if (xdata) {
     for (const key of splitKeyList(xdata.raw)) {
@@ -75,7 +79,7 @@ function inherit(entry: Entry, lookup: EntryLookup, seen: Set<string>): Record<s
       for (const name of Object.keys(fields)) {
         if (NOT_INHERITED.has(name)) continue;
         const target = mappedName(parent.type, entry.type, name);
-        if (target !== undefined && out[target] === undefined) out[target] = { ...fields[name], name: target };
+        if (target !== undefined && out[target] === undefined) out[target] = target === name ? fields[name] : synthesised(fields[name], target, fields[name].raw);
       }
     }
   }

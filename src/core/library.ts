@@ -3,7 +3,7 @@
  * model without re-reading the others. Duplicate keys (within and across files), `ids`
  * aliases and missing `crossref`/`xdata` targets are tracked here.
  */
-import { effectiveFields, splitKeyList } from './inherit';
+import { effectiveFields, inheritedFields, splitKeyList } from './inherit';
 import { Diagnostic, Entry, Field, ParseResult, Paper } from './model';
 import { toPaper } from './paper';
 
@@ -142,8 +142,11 @@ export class Library {
     return this.results.get(file)?.entries ?? [];
   }
 
+  private readonly lookup = (key: string): Entry | undefined => this.get(key);
+
+  /** An entry's fields for display: inherited, with date/year and journal/journaltitle filled both ways. */
   fields(entry: Entry): Record<string, Field> {
-    return effectiveFields(entry, (key) => this.get(key));
+    return effectiveFields(entry, this.lookup);
   }
 
   /** The display record of a key (inheritance applied), cached until its file changes. */
@@ -152,7 +155,7 @@ export class Library {
     if (!entry) return undefined;
     let paper = this.paperCache.get(entry.key);
     if (!paper) {
-      paper = toPaper(entry, this.fields(entry));
+      paper = toPaper(entry, inheritedFields(entry, this.lookup));
       this.paperCache.set(entry.key, paper);
     }
     return paper;

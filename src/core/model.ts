@@ -31,9 +31,9 @@ export interface Field {
    */
   raw: string;
   /** Span of the whole value expression in the source (delimiters included). */
-  span: Span;
+  readonly span: Span;
   /** Span of the field name. */
-  nameSpan: Span;
+  readonly nameSpan: Span;
 }
 
 export interface Entry {
