@@ -1,0 +1,117 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+
+const root = join(__dirname, '..', '..');
+const fixtures = join(root, 'test', 'fixtures');
+const library = join(root, '..', 'shared', 'library');
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const lines: string[] = [];
+  let err = '';
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => {
+    err += chunk;
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    const code = await main(args, (s) => lines.push(s));
+    return { code, out: lines.join('\n'), err };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
+describe('citelens parse', () => {
+  test('--json: entries with 1-based positions and display values, and diagnostics', async () => {
+    const { code, out } = await run(['parse', '--json', join(fixtures, 'bibtex', 'broken-misc.bib'), join(fixtures, 'bibtex', 'biblatex.bib')]);
+    assert.equal(code, 0);
+    const json = JSON.parse(out);
+    const e = json.entries.find((x: { key: string }) => x.key === 'missingcomma');
+    assert.deepEqual(Object.keys(e), ['key', 'type', 'file', 'line', 'column', 'fields']);
+    assert.equal(e.line, 1);
+    assert.equal(e.column, 1);
+    assert.equal(e.fields.title, 'No comma after this');
+    const child = json.entries.find((x: { key: string }) => x.key === 'child2020');
+    assert.equal(child.fields.booktitle, 'Proceedings of the Big Conference', 'crossref inherited');
+    const d = json.diagnostics.find((x: { message: string }) => /Expected '='/.test(x.message));
+    assert.deepEqual(Object.keys(d).slice(0, 5), ['file', 'line', 'column', 'severity', 'message']);
+    assert.equal(d.line, 7);
+    assert.equal(d.column, 3);
+    assert.equal(d.severity, 'error');
+  });
+
+  test('--csl: CSL-JSON items', async () => {
+    const { code, out } = await run(['parse', '--csl', join(fixtures, 'bibtex', 'basic.bib')]);
+    assert.equal(code, 0);
+    const items = JSON.parse(out);
+    const smith = items.find((i: { id: string }) => i.id === 'smith2020');
+    assert.equal(smith.type, 'article-journal');
+    assert.deepEqual(smith.author[0], { family: 'Smith', given: 'John' });
+    assert.deepEqual(smith.issued, { 'date-parts': [[2020]] });
+    assert.equal(smith['container-title'], 'Journal of Things');
+    assert.equal(smith.page, '1-10');
+  });
+
+  test('text output lists entries and problems; exit 0 with broken entries', async () => {
+    const { code, out } = await run(['parse', join(fixtures, 'bibtex', 'truncated.bib')]);
+    assert.equal(code, 0);
+    assert.match(out, /@article\{complete\}/);
+    assert.match(out, /truncated\.bib:8:\d+: error: The '\{' opening the value of 'year'/);
+    assert.match(out, /2 entries in 1 file, 1 problem$/);
+  });
+
+  test('a folder: its .bib files', async () => {
+    const { code, out } = await run(['parse', library]);
+    assert.equal(code, 0);
+    assert.match(out, /227 entries in 5 files, 0 problems/);
+  });
+
+  test('clear errors: missing file, folder without collections, binary file, no arguments', async () => {
+    const missing = await run(['parse', 'no-such-file.bib']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /citelens: cannot read 'no-such-file\.bib': no such file or folder/);
+    const empty = mkdtempSync(join(tmpdir(), 'citelens-empty-'));
+    const none = await run(['search', empty, '--', 'x']);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /no \.bib collections found in folder/);
+    const binary = join(empty, 'x.bib');
+    writeFileSync(binary, Buffer.from([0x40, 0, 1, 2, 3]));
+    const bin = await run(['parse', binary]);
+    assert.equal(bin.code, 2);
+    assert.match(bin.err, /binary file/);
+    const usage = await run(['parse']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.err, /Usage:/);
+  });
+});
+
+describe('citelens search', () => {
+  test('oh 2024 uncertainty ranks Oh\'s 2024 uncertainty papers first', async () => {
+    const { code, out } = await run(['search', '--json', library, '--', 'oh 2024 uncertainty']);
+    assert.equal(code, 0);
+    const { results } = JSON.parse(out);
+    assert.ok(results.length >= 3);
+    for (const r of results.slice(0, 3)) {
+      assert.equal(r.year, '2024');
+      assert.match(r.title + r.key, /ncertaint|pretrained|disentangle|star|diversif|apricot/i);
+    }
+    assert.ok(results.slice(0, 3).some((r: { key: string }) => r.key === 'kirchhof2024pretrained' || r.key === 'balint2024disentanglement'));
+  });
+
+  test('text output: key, authors, year, title', async () => {
+    const { out } = await run(['search', library, '--', 'star domain']);
+    assert.match(out.split('\n')[0], /^ankit2024star {2}Sonthalia et al\. \(2024\) {2}Do Deep Neural Network Solutions Form a Star Domain\?$/);
+  });
+
+  test('the built bin works as `npx citelens`', { skip: !existsSync(join(root, 'dist', 'cli.js')) && 'dist/cli.js not built (npm run build)' }, () => {
+    const out = execFileSync('npx', ['--no-install', 'citelens', 'search', library, '--', 'star domain'], { cwd: root, encoding: 'utf8' });
+    assert.match(out, /^ankit2024star/);
+    const bad = spawnSync('npx', ['--no-install', 'citelens', 'parse', 'nope.bib'], { cwd: root, encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+  });
+});
