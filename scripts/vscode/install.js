@@ -109,9 +109,21 @@ function checkNativeModules() {
   }
 }
 
+/** The environment without what an outer npm (e.g. `npm test`) exports to its scripts. */
+function cleanEnv() {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    // npm_config_user_agent would tell code-server's postinstall it runs on the outer npm's Node
+    // (it checks "node/v24" there); npm_config_* would also become the inner npm's config.
+    if (/^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD' || k === 'COLOR' || k === 'EDITOR_NPM') continue;
+    env[k] = v;
+  }
+  return env;
+}
+
 function toolEnv() {
   return {
-    ...process.env,
+    ...cleanEnv(),
     PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
     // node-gyp builds code-server's native modules against Node 24's headers.
     npm_config_nodedir: nodeDir,
@@ -247,7 +259,7 @@ function ensureInstalled({ force = false } = {}) {
   return paths;
 }
 
-module.exports = { paths, ensureInstalled, CODE_SERVER_VERSION };
+module.exports = { paths, ensureInstalled, cleanEnv, CODE_SERVER_VERSION };
 
 if (require.main === module) {
   try {

@@ -19,7 +19,7 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
-const { paths } = require('./install');
+const { paths, cleanEnv } = require('./install');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -146,7 +146,7 @@ async function startServer(opts = {}) {
   ];
   if (opts.folder) args.push(opts.folder);
 
-  const env = { ...process.env, PATH: `${path.dirname(paths.nodeBin)}${path.delimiter}${process.env.PATH}` };
+  const env = { ...cleanEnv(), PATH: `${path.dirname(paths.nodeBin)}${path.delimiter}${process.env.PATH}` };
   delete env.VSCODE_IPC_HOOK_CLI; // if started from a VS Code terminal, do not talk to that VS Code
   delete env.ELECTRON_RUN_AS_NODE;
   const child = spawn(paths.nodeBin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
