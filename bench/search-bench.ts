@@ -185,16 +185,66 @@ export function makeQueries(papers: Paper[], count = 1000, seed = 7): BenchQuery
 
 interface Engine {
   phase1(papers: Paper[]): void;
-  phase2(): Promise<void>;
+  phase2(): Promise<void | { maxEventLoopBlockMs: number }>;
   search(q: string): string[];
+  /** Incremental updates, timed after the queries (PaperIndex only). */
+  updates?(papers: Paper[]): Record<string, number>;
+}
+
+/** A copy of a paper with another title (as after editing one entry). */
+function edited(p: Paper): Paper {
+  return Object.assign(Object.create(Object.getPrototypeOf(p)), p, { title: p.title + ' revised' });
 }
 
 function paperIndexEngine(): Engine {
   const index = new PaperIndex();
   return {
     phase1: (papers) => index.addPapers(papers),
-    phase2: () => index.indexAbstracts({ sliceMs: 30 }),
+    phase2: async () => {
+      // The longest the event loop waited for a timer during phase 2 (slices yield).
+      let last = performance.now();
+      let maxGap = 0;
+      const timer = setInterval(() => {
+        const n = performance.now();
+        maxGap = Math.max(maxGap, n - last);
+        last = n;
+      }, 0);
+      await index.indexAbstracts({ sliceMs: 30 });
+      clearInterval(timer);
+      return { maxEventLoopBlockMs: maxGap };
+    },
     search: (q) => index.search(q, 20).map((h) => h.key),
+    updates: (papers) => {
+      const out: Record<string, number> = {};
+      // Edit one entry of the biggest file and replace the whole file (re-read after save).
+      const byFile = new Map<string, Paper[]>();
+      for (const p of papers) {
+        const list = byFile.get(p.file);
+        if (list) list.push(p);
+        else byFile.set(p.file, [p]);
+      }
+      const [file, list] = [...byFile].sort((a, b) => b[1].length - a[1].length)[0];
+      const changed = list.slice();
+      const i = Math.floor(changed.length / 2);
+      changed[i] = edited(changed[i]);
+      let t = performance.now();
+      index.replaceFile(file, changed);
+      out[`replaceFile, 1 of ${list.length} entries changed`] = performance.now() - t;
+      if (!index.search(changed[i].title, 5).some((h) => h.paper === changed[i])) throw new Error('edit not found');
+      // A 1,000-entry file removed, then added back.
+      const small = changed.slice(0, 1000).map((p) => Object.assign(Object.create(Object.getPrototypeOf(p)), p, { file: 'small.bib' }));
+      index.addPapers(small);
+      t = performance.now();
+      index.removeFile('small.bib');
+      out['removeFile, 1,000 entries'] = performance.now() - t;
+      t = performance.now();
+      index.replaceFile('small.bib', small);
+      out['replaceFile, new 1,000-entry file'] = performance.now() - t;
+      t = performance.now();
+      index.vacuum();
+      out['vacuum'] = performance.now() - t;
+      return out;
+    },
   };
 }
 
@@ -258,7 +308,11 @@ export interface SearchBenchResult {
   entries: number;
   withAbstract: number;
   phase1Ms: number;
+  /** Process CPU time of phase 1 (includes the garbage collector's helper threads). */
+  phase1CpuMs: number;
   phase2Ms: number;
+  /** Longest event-loop block during phase 2 (PaperIndex: slices of 30 ms). */
+  phase2MaxBlockMs?: number;
   heapMB: number;
   p50Ms: number;
   p95Ms: number;
@@ -273,6 +327,7 @@ export interface SearchBenchResult {
   recallAt20: number;
   recallByKind: Record<string, number>;
   queries: number;
+  updatesMs?: Record<string, number>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -290,11 +345,14 @@ export async function runSearchBench(
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const engine = ENGINES[name]();
+  const cpu0 = process.cpuUsage();
   let t = performance.now();
   engine.phase1(papers);
   const phase1Ms = performance.now() - t;
+  const cpu1 = process.cpuUsage(cpu0);
+  const phase1CpuMs = (cpu1.user + cpu1.system) / 1000;
   t = performance.now();
-  await engine.phase2();
+  const p2 = await engine.phase2();
   const phase2Ms = performance.now() - t;
   gc();
   const heapMB = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
@@ -317,6 +375,9 @@ export async function runSearchBench(
   }
   times.sort((a, b) => a - b);
   cpuTimes.sort((a, b) => a - b);
+  const updatesMs = engine.updates
+    ? Object.fromEntries(Object.entries(engine.updates(papers)).map(([k, v]) => [k, round(v, 1)]))
+    : undefined;
   const hit = Object.values(found).reduce((s, [a]) => s + a, 0);
   return {
     engine: name,
@@ -324,7 +385,9 @@ export async function runSearchBench(
     entries: papers.length,
     withAbstract: papers.filter((p) => p.abstract).length,
     phase1Ms: round(phase1Ms, 0),
+    phase1CpuMs: round(phase1CpuMs, 0),
     phase2Ms: round(phase2Ms, 0),
+    phase2MaxBlockMs: p2 ? round(p2.maxEventLoopBlockMs, 1) : undefined,
     heapMB: round(heapMB, 0),
     p50Ms: round(percentile(times, 50)),
     p95Ms: round(percentile(times, 95)),
@@ -337,6 +400,7 @@ export async function runSearchBench(
     recallAt20: round(hit / queries.length, 3),
     recallByKind: Object.fromEntries(Object.entries(found).map(([k, [a, n]]) => [k, round(a / n, 3)])),
     queries: queries.length,
+    updatesMs,
   };
 }
 
@@ -348,8 +412,13 @@ function table(results: SearchBenchResult[]): string {
   ];
   for (const r of results) {
     lines.push(
-      `| ${r.engine} | ${r.dataset} | ${r.entries} (${r.withAbstract}) | ${r.phase1Ms} ms | ${r.phase2Ms} ms | ${r.heapMB} MB | ${r.p50Ms} / ${r.p95Ms} / ${r.p99Ms} / ${r.maxMs} | ${r.cpuP50Ms} / ${r.cpuP95Ms} / ${r.cpuP99Ms} | ${r.loadAverage} | ${r.recallAt20} | ${kinds.map((k) => r.recallByKind[k] ?? '–').join(' / ')} |`,
+      `| ${r.engine} | ${r.dataset} | ${r.entries} (${r.withAbstract}) | ${r.phase1Ms} ms (CPU ${r.phase1CpuMs}) | ${r.phase2Ms} ms${r.phase2MaxBlockMs !== undefined ? ` (longest block ${r.phase2MaxBlockMs} ms)` : ''} | ${r.heapMB} MB | ${r.p50Ms} / ${r.p95Ms} / ${r.p99Ms} / ${r.maxMs} | ${r.cpuP50Ms} / ${r.cpuP95Ms} / ${r.cpuP99Ms} | ${r.loadAverage} | ${r.recallAt20} | ${kinds.map((k) => r.recallByKind[k] ?? '–').join(' / ')} |`,
     );
+  }
+  for (const r of results) {
+    if (r.updatesMs) {
+      lines.push('', `Updates, ${r.engine} on ${r.dataset}: ` + Object.entries(r.updatesMs).map(([k, v]) => `${k}: ${v} ms`).join('; '));
+    }
   }
   return lines.join('\n');
 }

@@ -1,32 +1,37 @@
 /**
  * Full-text search over `Paper`s for completion and the library search box.
  *
- * Pure TypeScript (runs in a web worker too). A purpose-built inverted index rather than a
- * general engine: at 90,000 entries MiniSearch (even tuned: prefix only on longer terms,
- * fuzzy only on long terms, AND) spends most of a query allocating per-document match
- * objects and sorting every match, which put its p95 at tens to hundreds of milliseconds
- * (see bench/search-bench.ts, which runs both). Here:
+ * Pure TypeScript (runs in a web worker too). A purpose-built inverted index rather than
+ * MiniSearch's engine: at 90,000 entries MiniSearch, even tuned (prefix only on longer
+ * terms, fuzzy only on long ones, AND), spends a query allocating per-document match
+ * objects for every expanded term and sorting every match: p95 283 ms and an 11 s build on
+ * the generated 90k library, against 2 ms and 1.5–1.7 s here (bench/search-bench.ts runs
+ * both). What is here:
  *
- * - Vocabulary: `Map<term, termId>` plus buckets of term ids by their first one and two
- *   characters, for prefix expansion; fuzzy (edit distance 1, terms ≥ 5 characters) by
- *   generating the ~700 variants of the query term and looking each up, which costs
- *   the same at any library size.
- * - Postings: per term, one list for the phase-1 fields (key, title, authors, year, venue,
- *   keywords: their boosted, length-normalised weights summed and quantised into 6 bits
- *   packed with the document id in one small integer) and one for abstracts (phase 2,
- *   indexed later in time slices).
- * - Queries: whitespace-separated terms, all must match (AND); each term expands to the
- *   exact term, prefix completions (most frequent first) and fuzzy variants, under a cap on
- *   the number of expansions and on the postings they bring (bounded work per keystroke);
- *   terms are intersected cheapest first over reusable typed arrays; top-k by a heap.
- * - Removal marks documents dead; dead postings are dropped lazily from the lists a query
- *   scans and all at once by `vacuum()` (automatic when a third of the postings are dead).
- *   `replaceFile` keeps the documents whose indexed text is unchanged, so re-reading a
+ * - Vocabulary: `Map<term, id>`, plus buckets of term ids by their first 1–4 characters,
+ *   each sorted by document frequency, for bounded prefix expansion (most frequent
+ *   completions first). Fuzzy (Damerau distance 1, terms ≥ 5 characters) generates the
+ *   ~700 variants of the query term and looks each up: the same cost at any library size.
+ * - Postings per term: one list for the phase-1 fields (key, title, authors, year, venue,
+ *   keywords: their boosted BM25 weights summed and quantised to 6 bits, packed with the
+ *   document id into one small integer), one for abstracts (phase 2, indexed later in time
+ *   slices). Forward lists per document (term id + weight, in one typed array per phase)
+ *   let a query check a few candidates directly instead of scanning long postings.
+ * - Queries: whitespace-separated terms, all must match (AND). Each term expands to the
+ *   exact term, singular/plural variants, prefix completions (the last term; earlier terms
+ *   of ≥ 3 characters with a lower weight) and, when it matches nothing as typed, fuzzy
+ *   variants; capped in number and in postings (bounded work per keystroke). Terms are
+ *   intersected cheapest first over reusable typed arrays; once few candidates are left the
+ *   rest are checked on the candidates' forward lists (exact prefix semantics there). A
+ *   query that is a prefix of at most 200 keys ranks those keys first. Top-k by a heap.
+ * - Removal marks documents dead; dead postings are dropped lazily from lists a query scans
+ *   and all at once by `vacuum()` (automatic once a third of the postings are dead).
+ *   `replaceFile` keeps documents whose indexed text is unchanged, so re-reading a
  *   90,000-entry file after editing one entry re-indexes that entry only.
  *
- * Scores are deterministic for the same index contents: BM25-like per-field weights with
- * fixed nominal field lengths (so scores do not drift as files are added or replaced), and
- * IDF from the postings lengths.
+ * Scores are deterministic for the same index contents: per-field BM25 with fixed nominal
+ * field lengths (so scores do not drift as files are added or replaced) and IDF from the
+ * postings lengths. Order: score desc, year desc, key, then indexing order.
  */
 
 import type { Paper, Person } from './model';
@@ -91,6 +96,7 @@ const BUCKET_SCAN_MAX = 20_000;
 /** Synchronous abstract indexing in replaceFile (after indexAbstracts ran) up to this many. */
 const SYNC_ABSTRACTS_MAX = 500;
 
+const NO_TOKENS: string[] = [];
 const FUZZY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 // ---------------------------------------------------------------------------------------
@@ -102,6 +108,9 @@ const WORDS = /[\p{L}\p{N}]+/gu;
 const ASCII_WORDS = /[a-z0-9]+/g;
 const NON_ASCII = /[^\x00-\x7f]/;
 const ALPHA_DIGIT = /\p{L}+|\p{N}+/gu;
+const SINGLE_WORD = /^[\p{L}\p{N}]*$/u;
+const HAS_DIGIT = /\p{N}/u;
+const ALL_DIGITS = /^\p{N}+$/u;
 
 /** Folded tokens of a text (letters and digits; everything else separates). */
 export function tokenize(s: string): string[] {
@@ -121,6 +130,7 @@ export function keyTokens(key: string): string[] {
   const out: string[] = [];
   for (const part of tokenize(key)) {
     out.push(part);
+    if (!HAS_DIGIT.test(part) || ALL_DIGITS.test(part)) continue;
     const runs = part.match(ALPHA_DIGIT);
     if (runs && runs.length > 1) for (const r of runs) out.push(r);
   }
@@ -128,31 +138,38 @@ export function keyTokens(key: string): string[] {
 }
 
 function personTokens(p: Person, out: string[]): void {
-  if (p.literal) {
-    for (const t of tokenize(p.literal)) out.push(t);
-  }
-  for (const part of [p.given, p.von, p.family, p.suffix]) {
-    if (!part) continue;
-    const toks = tokenize(part);
-    for (const t of toks) out.push(t);
-  }
+  const all = tokenize(`${p.literal ?? ''} ${p.given} ${p.von} ${p.family} ${p.suffix}`);
+  for (const t of all) out.push(t);
   // Joined forms: `Garcia-Lopez` → `garcialopez`, `van der Berg` → `vanderberg`.
-  const family = tokenize(p.family);
-  if (family.length > 1) out.push(family.join(''));
-  if (p.von) {
-    const joined = tokenize(p.von).join('') + family.join('');
-    if (joined) out.push(joined);
+  if (p.von || !SINGLE_WORD.test(p.family)) {
+    const family = tokenize(p.family);
+    if (family.length > 1) out.push(family.join(''));
+    if (p.von) {
+      const joined = tokenize(p.von).join('') + family.join('');
+      if (joined) out.push(joined);
+    }
   }
 }
 
 /** Indexed content of the phase-1 fields; two papers with equal signatures index the same. */
 function sameIndexedContent(a: Paper, b: Paper): boolean {
   if (a.key !== b.key || a.title !== b.title || a.year !== b.year || a.venue !== b.venue) return false;
-  if (a.abstract !== b.abstract || a.arxivClass !== b.arxivClass) return false;
+  if (a.arxivClass !== b.arxivClass || !sameAbstract(a, b)) return false;
   if (!sameStrings(a.keywords, b.keywords)) return false;
   if (!samePeople(a.authors, b.authors)) return false;
   if (a.authors.length === 0 && !samePeople(a.editors, b.editors)) return false;
   return true;
+}
+
+/**
+ * Compares the source text when both entries have their own `abstract` field, so that
+ * re-reading a file does not convert every abstract (papers convert it on first use).
+ */
+function sameAbstract(a: Paper, b: Paper): boolean {
+  const ra = a.entry?.fields?.abstract?.raw;
+  const rb = b.entry?.fields?.abstract?.raw;
+  if (ra !== undefined && rb !== undefined && a.entry.format === b.entry.format) return ra === rb;
+  return a.abstract === b.abstract;
 }
 
 function sameStrings(a: string[], b: string[]): boolean {
@@ -262,6 +279,7 @@ export class PaperIndex {
   // Dead postings accounting (for vacuum).
   private postingsPerDoc: number[] = [];
   private scratchWeights = new Map<string, number>();
+  private venueCache = new Map<string, string[]>();
   private scratchCounts = new Map<string, number>();
   /** Forward lists (term id × 64 + weight) per document, for checking few candidates. */
   private fwd1 = new ForwardPool();
@@ -542,7 +560,7 @@ export class PaperIndex {
     if (p.authors.length === 0) for (const e of p.editors) personTokens(e, people);
     addField(people, 'authors', counts, weights);
     if (p.year) addField([p.year.toLowerCase()], 'year', counts, weights);
-    addField(tokenize(p.venue), 'venue', counts, weights);
+    addField(this.venueTokens(p.venue), 'venue', counts, weights);
     const kw: string[] = [];
     for (const k of p.keywords) for (const t of tokenize(k)) kw.push(t);
     if (p.arxivClass) for (const t of tokenize(p.arxivClass)) kw.push(t);
@@ -559,6 +577,18 @@ export class PaperIndex {
     this.postingsPerDoc[d] = weights.size;
     this.totalPostings += weights.size;
     return d;
+  }
+
+  /** Venues repeat across many papers: their tokens are cached. */
+  private venueTokens(venue: string): string[] {
+    if (!venue) return NO_TOKENS;
+    let toks = this.venueCache.get(venue);
+    if (!toks) {
+      if (this.venueCache.size >= 20_000) this.venueCache.clear();
+      toks = tokenize(venue);
+      this.venueCache.set(venue, toks);
+    }
+    return toks;
   }
 
   /** Indexes the abstract of one document if due; true when it added postings. */
@@ -759,13 +789,12 @@ export class PaperIndex {
 
   private sortBucket(b: Bucket): void {
     if (b.epoch === this.dfEpoch && b.sorted * 5 >= b.ids.length * 4) return;
-    const dfs = new Map<number, number>();
-    for (const t of b.ids) dfs.set(t, this.df(t));
-    const terms = this.terms;
-    b.ids.sort((x, y) => dfs.get(y)! - dfs.get(x)! || (terms[x] < terms[y] ? -1 : 1));
+    const { terms, post1, post2 } = this;
+    const df = (t: number) => post1[t].length + (post2[t]?.length ?? 0);
+    b.ids.sort((x, y) => df(y) - df(x) || (terms[x] < terms[y] ? -1 : 1));
     // Drop terms no document uses any more.
     let n = b.ids.length;
-    while (n > 0 && dfs.get(b.ids[n - 1]) === 0) n--;
+    while (n > 0 && df(b.ids[n - 1]) === 0) n--;
     b.ids.length = n;
     b.sorted = n;
     b.epoch = this.dfEpoch;

@@ -293,6 +293,21 @@ test('get, getAll and size', () => {
   assert.deepEqual(index.getAll('lee2021').map((p) => p.file), ['a.bib', 'b.bib']);
 });
 
+test('author name forms: parts, particles and joined compound names', () => {
+  const index = built([
+    paper({ key: 'a', title: 'One', authors: [person('Berg', 'Anna', 'van der')] }),
+    paper({ key: 'b', title: 'Two', authors: [person('García-López', 'José')] }),
+    paper({ key: 'c', title: 'Three', authors: [{ given: '', von: '', family: '', suffix: '', literal: 'World Health Organization' }] }),
+  ]);
+  assert.deepEqual(keys(index, 'berg'), ['a']);
+  assert.deepEqual(keys(index, 'van der berg'), ['a']);
+  assert.deepEqual(keys(index, 'vanderberg'), ['a']);
+  assert.deepEqual(keys(index, 'garcia lopez'), ['b']);
+  assert.deepEqual(keys(index, 'garcialopez'), ['b']);
+  assert.deepEqual(keys(index, 'jose'), ['b']);
+  assert.deepEqual(keys(index, 'health organiz'), ['c']);
+});
+
 test('keywords and arXiv class are searchable', () => {
   const index = built([...sample(), paper({ key: 'z', title: 'Zeta', arxivClass: 'cs.LG' })]);
   assert.deepEqual(keys(index, 'retrieval'), ['lee2021']);
