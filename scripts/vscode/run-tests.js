@@ -5,7 +5,8 @@
 // Usage: node scripts/vscode/run-tests.js [--web] [--workspace DIR] [--timeout SECONDS] [--verbose]
 //   default   Node extension host, tests out/test/integration/index.js, the extension's `main`
 //   --web     web-worker extension host, tests out/test/integration/index.web.js, the extension's `browser`
-//   --workspace  folder to open (default test/fixtures/workspace, else examples/sample-workspace)
+//   --workspace  folder to open (default test/fixtures/workspace, else examples/sample-workspace);
+//                the tests get a fresh copy of it in the run's temp dir (--in-place: the folder itself)
 //   --timeout    overall limit (default 300 s, env CITELENS_TEST_TIMEOUT); then everything is killed
 //   --verbose    also print code-server's output and the page's console
 // Prerequisites: node esbuild.js && node scripts/build-tests.js && node scripts/vscode/install.js
@@ -15,7 +16,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { startServer, openWorkbench, repoRoot, defaultTestWorkspace } = require('./server');
+const { startServer, openWorkbench, repoRoot, defaultTestWorkspace, copyWorkspace } = require('./server');
 
 // Workbench chatter relayed through codeAutomationLog that says nothing about the suites
 // (connections, an offline marketplace, sign-in providers). Printed only with --verbose;
@@ -34,8 +35,15 @@ const NOISE = [
 ];
 const isNoise = (text) => NOISE.some((re) => re.test(text));
 
+/** The leading // comment of this file, as help text. */
+function usage() {
+  const lines = fs.readFileSync(__filename, 'utf8').split('\n').slice(1);
+  const end = lines.findIndex((l) => !l.startsWith('//'));
+  return lines.slice(0, end < 0 ? lines.length : end).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
+}
+
 function parseArgs(argv) {
-  const o = { web: false, workspace: undefined, timeout: Number(process.env.CITELENS_TEST_TIMEOUT) || 300, verbose: false };
+  const o = { web: false, inPlace: false, workspace: undefined, timeout: Number(process.env.CITELENS_TEST_TIMEOUT) || 300, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -45,10 +53,11 @@ function parseArgs(argv) {
     };
     if (a === '--web') o.web = true;
     else if (a === '--verbose' || a === '-v') o.verbose = true;
+    else if (a === '--in-place') o.inPlace = true;
     else if (a.startsWith('--workspace')) o.workspace = path.resolve(val());
     else if (a.startsWith('--timeout')) o.timeout = Number(val());
     else if (a === '--help' || a === '-h') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 14).join('\n').replace(/^\/\/ ?/gm, ''));
+      console.log(usage());
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -136,12 +145,13 @@ async function main() {
       },
     });
     console.log(`${tag} code-server listening on ${server.url} after ${elapsed()}`);
+    const folder = opts.inPlace ? workspace : copyWorkspace(server, workspace);
 
     let wbPromise;
     const done = new Promise((resolve) => {
       const exitOnce = (code) => resolve(typeof code === 'number' ? code : 1);
       wbPromise = openWorkbench(server, {
-        workspace,
+        workspace: folder,
         extensionDevelopmentPath: repoRoot,
         extensionTestsPath: testsPath,
         web: opts.web,

@@ -315,6 +315,19 @@ function safeJson(v) {
   }
 }
 
+/**
+ * Copies a workspace folder into the server's temp dir and returns the copy, so that tests may
+ * create, edit and delete files freely, and runs at the same time do not see each other's files.
+ */
+function copyWorkspace(server, workspace) {
+  const dest = path.join(server.tmpDir, 'ws', path.basename(path.resolve(workspace)));
+  fs.cpSync(path.resolve(workspace), dest, {
+    recursive: true,
+    filter: (src) => !/[\\/](node_modules|\.git)$/.test(src),
+  });
+  return dest;
+}
+
 /** test/fixtures/workspace if it exists, else examples/sample-workspace. */
 function defaultTestWorkspace() {
   const fixtures = path.join(repoRoot, 'test', 'fixtures', 'workspace');
@@ -329,6 +342,7 @@ module.exports = {
   workbenchUrl,
   remoteUri,
   defaultTestWorkspace,
+  copyWorkspace,
   CHROMIUM_ARGS,
   DEFAULT_SETTINGS,
 };

@@ -23,6 +23,13 @@ const { spawn, spawnSync } = require('child_process');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
+/** The leading // comment of this file, as help text. */
+function usage() {
+  const lines = fs.readFileSync(__filename, 'utf8').split('\n').slice(1);
+  const end = lines.findIndex((l) => !l.startsWith('//'));
+  return lines.slice(0, end < 0 ? lines.length : end).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
+}
+
 function parseArgs(argv) {
   const o = { workspace: path.join(repoRoot, 'examples', 'sample-workspace'), server: false, port: 0, host: '127.0.0.1', web: false, watch: false, check: false };
   for (let i = 0; i < argv.length; i++) {
@@ -36,7 +43,7 @@ function parseArgs(argv) {
     else if (a === '--watch') o.watch = true;
     else if (a === '--check') o.check = true;
     else if (a === '--help' || a === '-h') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 20).join('\n').replace(/^\/\/ ?/gm, ''));
+      console.log(usage());
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }

@@ -18,12 +18,13 @@
 //
 // It prints `✓ name` / `✗ name: error` per test and the closing `N passed, N failed` line, and
 // exits 1 if any failed. Options: workspace (default test/fixtures/workspace, else
-// examples/sample-workspace), web (extension in the web-worker host), timeoutMs per test (60 s).
+// examples/sample-workspace; the test gets a fresh copy of it), web (extension in the web-worker
+// host), timeoutMs per test (60 s).
 'use strict';
 
 const fs = require('fs');
 const path = require('path');
-const { startServer, openWorkbench, repoRoot, defaultTestWorkspace } = require('../../scripts/vscode/server');
+const { startServer, openWorkbench, repoRoot, defaultTestWorkspace, copyWorkspace } = require('../../scripts/vscode/server');
 
 const artifacts = path.join(repoRoot, '.test-artifacts');
 
@@ -37,7 +38,8 @@ async function launch({ workspace, web = false, viewport } = {}) {
   let wb;
   try {
     wb = await openWorkbench(server, {
-      workspace: path.resolve(repoRoot, workspace || defaultTestWorkspace()),
+      // A fresh copy: the test may type into files and save them.
+      workspace: copyWorkspace(server, path.resolve(repoRoot, workspace || defaultTestWorkspace())),
       extensionDevelopmentPath: repoRoot,
       web,
       viewport,
