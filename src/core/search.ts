@@ -601,7 +601,8 @@ export class PaperIndex {
     if (!p.abstract) return false;
     const tokens = tokenize(p.abstract);
     if (!tokens.length) return false;
-    const counts = new Map<string, number>();
+    const counts = this.scratchCounts;
+    counts.clear();
     const len = countInto(tokens, counts);
     const fwd = this.fwd2;
     fwd.begin(d, counts.size);
