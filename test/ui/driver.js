@@ -93,6 +93,19 @@ async function launch({ workspace, web = false, viewport } = {}) {
       }
       return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.textContent || ''));
     },
+    /** The text of the line the cursor is on in the active editor, as VS Code renders it. */
+    async currentLineText() {
+      return page.evaluate(() => {
+        const editor = document.querySelector('.editor-instance .monaco-editor.focused') || document.querySelector('.editor-instance .monaco-editor');
+        if (!editor) return '';
+        const cursor = editor.querySelector('.cursors-layer .cursor');
+        const lines = [...editor.querySelectorAll('.view-lines .view-line')];
+        if (!cursor || !lines.length) return '';
+        const top = cursor.getBoundingClientRect().top;
+        const line = lines.find((l) => Math.abs(l.getBoundingClientRect().top - top) < 4) || lines[lines.length - 1];
+        return line.textContent.replace(/\u00a0/g, ' ');
+      });
+    },
     /** Hovers the mouse over the first editor text matching `text`; returns the hover's text. */
     async hoverText(text, { timeoutMs = 15000 } = {}) {
       await page.locator('.editor-instance .view-lines span', { hasText: text }).last().hover();

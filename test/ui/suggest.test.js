@@ -5,16 +5,25 @@ const { uiTests } = require('./driver');
 
 uiTests('ui', { workspace: 'test/fixtures/workspace' }, [
   [
-    'typing \\cite{ in a .tex file shows papers in the suggest widget',
+    'typing \\cite{ lists sample papers; accepting one inserts its key',
     async (ui) => {
       await ui.openFile('paper.tex');
-      await ui.typeAtEnd('\n\\cite{kirchhof');
+      await ui.typeAtEnd('\n\\cite{');
+      // `{` is a trigger character; if the widget has not opened within 3 s, Ctrl+Space opens it.
+      const all = await ui.suggestions();
+      if (all.length === 0) throw new Error('no suggestions after \\cite{');
+      await ui.type('kirchhof2024pre');
       const labels = await ui.suggestions();
-      if (!labels.some((l) => l.includes('kirchhof2024pretrained'))) {
-        throw new Error(`kirchhof2024pretrained not suggested; rows: ${labels.slice(0, 5).join(' | ') || 'none'}`);
+      if (!labels[0] || !labels[0].includes('kirchhof2024pretrained')) {
+        throw new Error(`kirchhof2024pretrained not the first suggestion; rows: ${labels.slice(0, 5).join(' | ') || 'none'}`);
       }
       await ui.screenshot('suggest');
-      await ui.page.keyboard.press('Escape');
+      await ui.page.keyboard.press('Enter');
+      await ui.page.waitForTimeout(300);
+      const line = await ui.currentLineText();
+      // The `}` (if any) is VS Code's auto-closing of the typed `{`; the key appears once.
+      if (!/^\\cite\{kirchhof2024pretrained\}?$/.test(line.trim())) throw new Error(`line after accepting: ${JSON.stringify(line)}`);
+      await ui.screenshot('accepted');
     },
   ],
   [
