@@ -93,6 +93,20 @@ async function launch({ workspace, web = false, viewport } = {}) {
       }
       return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.textContent || ''));
     },
+    /**
+     * Waits until the suggest widget's first row contains `text` (the list is re-queried as
+     * the user types, so rows read too early may still be the previous list).
+     */
+    async waitForFirstSuggestion(text, { timeoutMs = 15000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      let labels = [];
+      while (Date.now() < deadline) {
+        labels = await ui.suggestions({ trigger: false, timeoutMs: 1000 }).catch(() => []);
+        if (labels[0] && labels[0].includes(text)) return labels;
+        await page.waitForTimeout(100);
+      }
+      throw new Error(`${text} not the first suggestion; rows: ${labels.slice(0, 5).join(' | ') || 'none'}`);
+    },
     /** The text of the line the cursor is on in the active editor, as VS Code renders it. */
     async currentLineText() {
       return page.evaluate(() => {
