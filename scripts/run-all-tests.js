@@ -112,9 +112,15 @@ async function main() {
   const node = process.execPath;
   const want = (what) => !only || only === what;
   let built = true;
+  built = (await stage('build', node, ['esbuild.js'], { counted: false })) && built;
   if (want('integration') || want('ui')) {
-    built = (await stage('build', node, ['esbuild.js'], { counted: false })) && built;
     built = (await stage('build tests', node, ['scripts/build-tests.js'], { counted: false })) && built;
+  }
+
+  if (want('unit')) {
+    // Type errors and a core that imports vscode or Node fail the run like a failing test.
+    await stage('typecheck (tsc --noEmit)', node, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', '.'], { counted: false });
+    await stage('core import rule', node, ['scripts/check-core-imports.js'], { counted: false });
   }
 
   if (want('unit')) {

@@ -16,6 +16,7 @@ import { paperDocumentation } from './paperMarkdown';
 const MAX_ITEMS = 50;
 
 export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceCollections): void {
+  const newest = new NewestPapers(collections, ctx);
   const provider: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position, token) {
       const syntax = syntaxOf(document);
@@ -28,7 +29,7 @@ export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceC
         await Promise.race([collections.whenReady(), new Promise((r) => token.onCancellationRequested(r))]);
         if (token.isCancellationRequested) return undefined;
       }
-      const hits = searchPapers(collections, context.query);
+      const hits = context.query.trim() ? collections.index.search(context.query, MAX_ITEMS) : newest.get(collections);
       const start = document.positionAt(context.start);
       const inserting = new vscode.Range(start, position);
       const replacing = new vscode.Range(start, document.positionAt(Math.max(context.end, offset)));
@@ -43,16 +44,33 @@ export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceC
   ctx.own(vscode.languages.registerCompletionItemProvider(CITING_DOCUMENTS, provider, '{', ',', '@', '[', ' '));
 }
 
-/** The best papers for a query; with nothing typed yet, the newest papers. */
-function searchPapers(collections: WorkspaceCollections, query: string): SearchHit[] {
-  if (query.trim()) return collections.index.search(query, MAX_ITEMS);
-  const newest: Paper[] = [];
-  for (const paper of collections.index.papers()) {
-    newest.push(paper);
-    if (newest.length > 5000) break; // bounded work per keystroke on huge libraries
+/** With nothing typed yet: the newest papers, recomputed once per library change. */
+class NewestPapers {
+  private cached: SearchHit[] | undefined;
+
+  constructor(collections: WorkspaceCollections, ctx: CiteLensContext) {
+    ctx.own(collections.onDidChange(() => (this.cached = undefined)));
   }
-  newest.sort((a, b) => (b.year || '0').localeCompare(a.year || '0') || a.key.localeCompare(b.key));
-  return newest.slice(0, MAX_ITEMS).map((paper) => ({ key: paper.key, score: 0, paper }));
+
+  get(collections: WorkspaceCollections): SearchHit[] {
+    if (!this.cached) {
+      const newest: Paper[] = [];
+      for (const paper of collections.index.papers()) {
+        newest.push(paper);
+        if (newest.length > MAX_ITEMS * 4) {
+          newest.sort(byNewest);
+          newest.length = MAX_ITEMS;
+        }
+      }
+      newest.sort(byNewest);
+      this.cached = newest.slice(0, MAX_ITEMS).map((paper) => ({ key: paper.key, score: 0, paper }));
+    }
+    return this.cached;
+  }
+}
+
+function byNewest(a: Paper, b: Paper): number {
+  return (b.year || '0').localeCompare(a.year || '0') || a.key.localeCompare(b.key);
 }
 
 function completionItem(paper: Paper, rank: number, typed: string, inserting: vscode.Range, replacing: vscode.Range): vscode.CompletionItem {

@@ -52,6 +52,7 @@ export class WorkspaceCollections implements vscode.Disposable {
   private queue: Promise<void> = Promise.resolve();
   private abstractsRunning = false;
   private readyPromise: Promise<void> | undefined;
+  private initialDone = false;
   private disposed = false;
 
   constructor(private readonly ctx: CiteLensContext) {
@@ -64,9 +65,8 @@ export class WorkspaceCollections implements vscode.Disposable {
   }
 
   get isReady(): boolean {
-    return this.readyPromise !== undefined && this.initialDone;
+    return this.initialDone;
   }
-  private initialDone = false;
 
   /** Starts the first scan after activation returns, and the watchers. */
   start(): void {
@@ -123,7 +123,9 @@ export class WorkspaceCollections implements vscode.Disposable {
         if (hasGlobCharacters(entry)) {
           for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, entry), undefined)) add(uri, 'setting');
         } else {
-          add(resolvePath(folder.uri, entry), 'setting');
+          const uri = resolvePath(folder.uri, entry);
+          if (uri) add(uri, 'setting');
+          else this.ctx.log(`citelens.bibliographies: cannot resolve '${entry}' (use a path relative to the workspace folder, or an absolute one).`);
         }
       }
     }
@@ -215,7 +217,9 @@ export class WorkspaceCollections implements vscode.Disposable {
     const dir = vscode.Uri.joinPath(doc.uri, '..');
     for (const ref of refs) {
       if (!isCollectionFile(ref.path)) continue;
-      const uri = resolvePath(dir, ref.path).toString();
+      const resolved = resolvePath(dir, ref.path);
+      if (!resolved) continue;
+      const uri = resolved.toString();
       named.add(uri);
       if (!into.has(uri)) into.set(uri, new Set());
       into.get(uri)!.add('document');
@@ -375,11 +379,12 @@ export class WorkspaceCollections implements vscode.Disposable {
   }
 }
 
-function resolvePath(base: vscode.Uri, path: string): vscode.Uri {
+/** A document-relative or absolute path as a URI; undefined for `~` paths (no home folder in the web host). */
+function resolvePath(base: vscode.Uri, path: string): vscode.Uri | undefined {
   if (/^[a-zA-Z][\w+.-]*:\/\//.test(path)) return vscode.Uri.parse(path);
   if (path.startsWith('/')) return base.with({ path });
   if (/^[a-zA-Z]:[\\/]/.test(path)) return vscode.Uri.file(path);
-  if (path.startsWith('~/')) return base; // no home folder in the web host; ignored
+  if (path.startsWith('~')) return undefined;
   return vscode.Uri.joinPath(base, path);
 }
 
