@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { isCollectionFile, isCslJsonFile, parseCollection } from '../core/collection';
+import { decodeCollection } from '../core/encoding';
 import { toCslItem } from '../core/csl-export';
 import { latexToUnicode } from '../core/latex';
 import { Library } from '../core/library';
@@ -91,8 +92,10 @@ function readText(f: LoadedFile): string {
     const code = (e as NodeJS.ErrnoException).code;
     fail(`cannot read '${f.display}': ${code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
   }
-  if (buf.includes(0)) fail(`cannot read '${f.display}': it is a binary file, not a text collection`);
-  return buf.toString('utf8');
+  const decoded = decodeCollection(buf);
+  if (decoded.encoding.startsWith('UTF-16') ? false : buf.includes(0)) fail(`cannot read '${f.display}': it is a binary file, not a text collection`);
+  if (decoded.encoding === 'Windows-1252') process.stderr.write(`citelens: ${f.display} is not valid UTF-8; read as Windows-1252\n`);
+  return decoded.text;
 }
 
 function loadLibrary(files: LoadedFile[]): { library: Library; diagnostics: Array<Diagnostic & { display: string }> } {

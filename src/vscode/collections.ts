@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { bibReferences } from '../core/bibrefs';
 import { isCollectionFile, parseCollection } from '../core/collection';
 import { hasGlobCharacters, matchesGlob } from '../core/glob';
+import { decodeCollection } from '../core/encoding';
 import { Library } from '../core/library';
 import { Diagnostic as CoreDiagnostic, ParseResult } from '../core/model';
 import { PaperIndex } from '../core/search';
@@ -15,22 +16,6 @@ import { CiteLensContext, readSettings, syntaxOf } from './context';
 const WORKSPACE_GLOB = '**/*.{bib,bibtex,biblatex}';
 /** Debounce for re-reading an edited `.bib` or a document's bibliography lines. */
 const EDIT_DELAY_MS = 250;
-
-export interface DecodedText {
-  text: string;
-  encoding: string;
-}
-
-/** UTF-8 unless a BOM says UTF-16; invalid UTF-8 is read as Windows-1252 (old tools). */
-export function decodeCollection(bytes: Uint8Array): DecodedText {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'UTF-16LE' };
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'UTF-16BE' };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'UTF-8' };
-  } catch {
-    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'Windows-1252' };
-  }
-}
 
 type Origin = 'workspace' | 'setting' | 'document';
 

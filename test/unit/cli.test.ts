@@ -115,3 +115,20 @@ describe('citelens search', () => {
     assert.equal(bad.status, 2);
   });
 });
+
+describe('encodings', () => {
+  test('Windows-1252 and UTF-16 collections are decoded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citelens-enc-'));
+    const latin = join(dir, 'latin.bib');
+    writeFileSync(latin, Buffer.from('@misc{latin, author = {M\xfcller, J\xf6rg}, title = {Caf\xe9}}\n', 'latin1'));
+    const utf16 = join(dir, 'utf16.bib');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('@misc{wide, title = {Ünïcode}}\n', 'utf16le')]));
+    const { code, out, err } = await run(['parse', '--json', latin, utf16]);
+    assert.equal(code, 0);
+    const json = JSON.parse(out);
+    assert.equal(json.entries[0].fields.title, 'Café');
+    assert.equal(json.entries[0].fields.author, 'Müller, Jörg');
+    assert.equal(json.entries[1].fields.title, 'Ünïcode');
+    assert.match(err, /latin\.bib is not valid UTF-8; read as Windows-1252/);
+  });
+});
