@@ -4,7 +4,7 @@
  * aliases and missing `crossref`/`xdata` targets are tracked here.
  */
 import { effectiveFields, inheritedFields, splitKeyList } from './inherit';
-import { Diagnostic, Entry, Field, ParseResult, Paper } from './model';
+import { Diagnostic, Entry, Field, ParseResult, Paper, Span } from './model';
 import { toPaper } from './paper';
 
 export interface FileChange {
@@ -29,6 +29,7 @@ export class Library {
 
   /** Adds or replaces a file's entries. */
   setFile(result: ParseResult): FileChange {
+    this.lowerKeys = undefined;
     const keys = new Set<string>();
     const old = this.results.get(result.file);
     if (old) this.detach(old, keys);
@@ -46,6 +47,7 @@ export class Library {
   removeFile(file: string): FileChange | undefined {
     const old = this.results.get(file);
     if (!old) return undefined;
+    this.lowerKeys = undefined;
     const keys = new Set<string>();
     this.detach(old, keys);
     this.results.delete(file);
@@ -216,6 +218,39 @@ export class Library {
     return out;
   }
 
+  /**
+   * Where collections refer to `key` through `crossref`/`xdata`: the file and the span of the
+   * key inside the field value (for find-references and rename).
+   */
+  referencesTo(key: string): Array<{ file: string; entryKey: string; field: 'crossref' | 'xdata'; span: Span }> {
+    const out: Array<{ file: string; entryKey: string; field: 'crossref' | 'xdata'; span: Span }> = [];
+    for (const child of this.children.get(key) ?? []) {
+      for (const entry of this.byKey.get(child) ?? []) {
+        for (const name of ['crossref', 'xdata'] as const) {
+          const field = entry.fields[name];
+          if (!field) continue;
+          for (const span of keySpansInValue(field)) if (span.key === key) out.push({ file: entry.file, entryKey: entry.key, field: name, span: { start: span.start, end: span.end } });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The keys equal to `key` ignoring case (for "did you mean" and case-mismatch warnings). */
+  keysIgnoringCase(key: string): string[] {
+    if (!this.lowerKeys) {
+      this.lowerKeys = new Map();
+      for (const k of this.byKey.keys()) {
+        const lower = k.toLowerCase();
+        const list = this.lowerKeys.get(lower);
+        if (list) list.push(k);
+        else this.lowerKeys.set(lower, [k]);
+      }
+    }
+    return this.lowerKeys.get(key.toLowerCase()) ?? [];
+  }
+  private lowerKeys: Map<string, string[]> | undefined;
+
   /** Every duplicate key with all its definitions. */
   duplicates(): Array<{ key: string; entries: Entry[] }> {
     const out: Array<{ key: string; entries: Entry[] }> = [];
@@ -229,6 +264,21 @@ function* parentReferences(entry: Entry): IterableIterator<[string, string]> {
   if (crossref && crossref.raw.trim()) yield ['crossref', crossref.raw.trim()];
   const xdata = entry.fields.xdata;
   if (xdata) for (const key of splitKeyList(xdata.raw)) yield ['xdata', key];
+}
+
+/** The keys listed in a `crossref`/`xdata` value with their offsets in the source. */
+export function keySpansInValue(field: Field): Array<{ key: string; start: number; end: number }> {
+  // `{a, b}` or `"a, b"`: the raw value starts one character after the span; a bare value at it.
+  const delimited = field.span.end - field.span.start === field.raw.length + 2;
+  let offset = field.span.start + (delimited ? 1 : 0);
+  const out: Array<{ key: string; start: number; end: number }> = [];
+  for (const part of field.raw.split(',')) {
+    const lead = part.length - part.trimStart().length;
+    const key = part.trim();
+    if (key) out.push({ key, start: offset + lead, end: offset + lead + key.length });
+    offset += part.length + 1;
+  }
+  return out;
 }
 
 function parentKeys(entry: Entry): string[] {
