@@ -5,7 +5,7 @@
  * (`@fig-x`, `@tbl:x`, `@sec-x`) are not citations.
  */
 import { BibReference, bibReferences } from './bibrefs';
-import { DocumentSyntax } from './citeContext';
+import { commandPattern, DocumentSyntax, findClose, MULTICITE, PANDOC_TRAILING_PUNCTUATION } from './citeContext';
 
 export interface Citation {
   key: string;
@@ -38,11 +38,209 @@ export function scanDocument(text: string, syntax: DocumentSyntax, extraCommands
   return syntax === 'latex' ? scanLatex(text, extraCommands) : scanMarkdown(text);
 }
 
-function scanLatex(text: string, extraCommands: readonly string[]): DocumentScan {
-  void extraCommands;
-  return { citations: [], nociteAll: false, includes: [], bibliographies: bibReferences(text, 'latex') };
+/** Replaces a span with spaces, keeping line breaks, so offsets stay valid. */
+function blank(chars: string[], start: number, end: number): void {
+  for (let i = start; i < end; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
 }
 
+const VERBATIM_ENVIRONMENTS = /\\begin\s*\{(verbatim\*?|Verbatim\*?|lstlisting|minted|comment|BVerbatim|LVerbatim|alltt)\}/g;
+
+/**
+ * LaTeX text with everything that cannot hold a citation blanked out: `%` comments,
+ * verbatim-like environments, `\verb|…|`, and `\iffalse … \fi`.
+ */
+export function maskLatex(text: string): string {
+  const chars = text.split('');
+  // Comments first (a `%` inside verbatim is blanked with it anyway).
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '%') {
+      const nl = text.indexOf('\n', i);
+      const end = nl < 0 ? text.length : nl;
+      blank(chars, i, end);
+      i = end;
+    }
+  }
+  let masked = chars.join('');
+  VERBATIM_ENVIRONMENTS.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = VERBATIM_ENVIRONMENTS.exec(masked))) {
+    const endTag = `\\end{${m[1]}}`;
+    const close = text.indexOf(endTag, m.index + m[0].length);
+    const end = close < 0 ? text.length : close + endTag.length;
+    blank(chars, m.index, end);
+    VERBATIM_ENVIRONMENTS.lastIndex = end;
+  }
+  const verb = /\\verb\*?([^a-zA-Z\s*])/g;
+  while ((m = verb.exec(masked))) {
+    const close = text.indexOf(m[1], m.index + m[0].length);
+    const nl = text.indexOf('\n', m.index);
+    const end = close < 0 || (nl >= 0 && close > nl) ? m.index + m[0].length : close + 1;
+    blank(chars, m.index, end);
+    verb.lastIndex = end;
+  }
+  masked = chars.join('');
+  // \iffalse … \fi, with nested \if… counted.
+  const conditional = /\\(iffalse|if[a-zA-Z@]*|fi)(?![a-zA-Z@])/g;
+  let skipFrom = -1;
+  let depth = 0;
+  while ((m = conditional.exec(masked))) {
+    if (skipFrom < 0) {
+      if (m[1] === 'iffalse') {
+        skipFrom = m.index;
+        depth = 1;
+      }
+    } else if (m[1] === 'fi') {
+      if (--depth === 0) {
+        blank(chars, skipFrom, m.index + m[0].length);
+        skipFrom = -1;
+      }
+    } else depth++;
+  }
+  if (skipFrom >= 0) blank(chars, skipFrom, text.length);
+  return chars.join('');
+}
+
+const INCLUDE_COMMANDS = /\\(input|include|subfile|subfileinclude|import|subimport|inputfrom|subinputfrom|includefrom|subincludefrom)\s*(?:\{([^}]*)\}\s*)?\{([^}]*)\}/g;
+
+function scanLatex(text: string, extraCommands: readonly string[]): DocumentScan {
+  const masked = maskLatex(text);
+  const citations: Citation[] = [];
+  let nociteAll = false;
+  const re = commandPattern(extraCommands);
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(masked))) {
+    const command = m[1];
+    for (const group of keyGroups(masked, m.index + m[0].length, command)) {
+      let offset = group.start;
+      for (const part of masked.slice(group.start, group.end).split(',')) {
+        const lead = part.length - part.trimStart().length;
+        const key = part.trim();
+        if (key === '*') nociteAll = true;
+        else if (key) citations.push({ key, start: offset + lead, end: offset + lead + key.length, command });
+        offset += part.length + 1;
+      }
+    }
+  }
+  const includes: IncludedFile[] = [];
+  INCLUDE_COMMANDS.lastIndex = 0;
+  while ((m = INCLUDE_COMMANDS.exec(masked))) {
+    const dir = m[2] ? m[2].trim() : '';
+    const name = m[3].trim();
+    if (!name) continue;
+    const start = m.index + m[0].length - 1 - m[3].length + (m[3].length - m[3].trimStart().length);
+    const joined = dir ? `${dir.replace(/\/+$/, '')}/${name}` : name;
+    includes.push({ path: /\.[a-zA-Z]+$/.test(name) ? joined : `${joined}.tex`, start, end: start + name.length, command: m[1] });
+  }
+  return { citations, nociteAll, includes, bibliographies: bibReferences(masked, 'latex') };
+}
+
+const PARAGRAPH_BREAK = /\n[ \t\r]*\n/g;
+
+/** The `{…}` key groups after a citation command: one for ordinary commands, several for multicite ones. */
+function keyGroups(text: string, from: number, command: string): Array<{ start: number; end: number }> {
+  const multi = MULTICITE.test(command);
+  let skipFirstBraceGroup = /^(foreign|hyphen)[a-z]*cquote$/.test(command);
+  const groups: Array<{ start: number; end: number }> = [];
+  let p = from;
+  // Arguments never run past a paragraph break: that bounds the work for an unclosed `\cite{`.
+  PARAGRAPH_BREAK.lastIndex = from;
+  const paragraphEnd = PARAGRAPH_BREAK.exec(text);
+  const limit = paragraphEnd ? paragraphEnd.index : text.length;
+  while (p < limit) {
+    const c = text[p];
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      p++;
+      continue;
+    }
+    const close = c === '[' ? ']' : c === '(' ? ')' : c === '<' ? '>' : c === '{' ? '}' : '';
+    if (!close) break;
+    const end = findClose(text, p + 1, close, limit);
+    if (end < 0) break;
+    if (c === '{') {
+      if (skipFirstBraceGroup) skipFirstBraceGroup = false;
+      else {
+        const inner = text.slice(p + 1, end);
+        // A key list holds no commands or nested groups.
+        if (!/[\\{]/.test(inner)) groups.push({ start: p + 1, end });
+        if (!multi) break;
+      }
+    }
+    p = end + 1;
+  }
+  return groups;
+}
+
+const CROSS_REFERENCE = /^(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|tab|alg|apx)[-:]/;
+
+/**
+ * Markdown text with what cannot hold a citation blanked out: YAML front matter, fenced code
+ * blocks, inline code spans, HTML comments.
+ */
+export function maskMarkdown(text: string): string {
+  const chars = text.split('');
+  const front = /^---[ \t]*\r?\n[\s\S]*?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
+  if (front) blank(chars, 0, front[0].length);
+  const fence = /^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$/gm;
+  let m: RegExpExecArray | null;
+  let open: { marker: string; start: number } | undefined;
+  while ((m = fence.exec(text))) {
+    if (front && m.index < front[0].length) continue;
+    const marker = m[1];
+    if (!open) open = { marker, start: m.index };
+    else if (marker[0] === open.marker[0] && marker.length >= open.marker.length && m[0].trim() === marker) {
+      blank(chars, open.start, m.index + m[0].length);
+      open = undefined;
+    }
+  }
+  if (open) blank(chars, open.start, text.length);
+  let masked = chars.join('');
+  const comment = /<!--[\s\S]*?(?:-->|$)/g;
+  while ((m = comment.exec(masked))) blank(chars, m.index, m.index + m[0].length);
+  masked = chars.join('');
+  // Inline code: a run of n backticks up to the next run of exactly n.
+  const tick = /`+/g;
+  while ((m = tick.exec(masked))) {
+    const run = m[0];
+    const closeRe = new RegExp(`(?<!\`)${run}(?!\`)`, 'g');
+    closeRe.lastIndex = m.index + run.length;
+    const close = closeRe.exec(masked);
+    if (!close) continue;
+    blank(chars, m.index, close.index + run.length);
+    tick.lastIndex = close.index + run.length;
+  }
+  return chars.join('');
+}
+
+const PANDOC_CITATION = /(^|[^\p{L}\p{N}_@.])(-?)@(?:\{([^{}\n]+)\}|([\p{L}\p{N}_][\p{L}\p{N}_:.#$%&\-+?<>~/]*))/gmu;
+
 function scanMarkdown(text: string): DocumentScan {
-  return { citations: [], nociteAll: false, includes: [], bibliographies: bibReferences(text, 'markdown') };
+  const masked = maskMarkdown(text);
+  const citations: Citation[] = [];
+  PANDOC_CITATION.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = PANDOC_CITATION.exec(masked))) {
+    const braced = m[3] !== undefined;
+    const key = braced ? m[3].trim() : m[4].replace(PANDOC_TRAILING_PUNCTUATION, '');
+    if (!key || CROSS_REFERENCE.test(key)) continue;
+    const at = m.index + m[1].length + m[2].length;
+    const start = braced ? at + 2 + (m[3].length - m[3].trimStart().length) : at + 1;
+    const bracket = inBracket(masked, at);
+    const command = bracket ? (m[2] === '-' ? '[-@]' : '[@]') : m[2] === '-' ? '[-@]' : '@';
+    citations.push({ key, start, end: start + key.length, command });
+  }
+  return { citations, nociteAll: false, includes: [], bibliographies: bibReferences(text, 'markdown') };
+}
+
+/** Is the `@` at `at` inside `[ … ]` on its line (a bracketed citation)? */
+function inBracket(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  let lineEnd = text.indexOf('\n', at);
+  if (lineEnd < 0) lineEnd = text.length;
+  const open = text.lastIndexOf('[', at);
+  if (open < lineStart || text.lastIndexOf(']', at) > open) return false;
+  const close = text.indexOf(']', at);
+  return close >= 0 && close < lineEnd && (text.indexOf('[', at) < 0 || text.indexOf('[', at) > close);
 }

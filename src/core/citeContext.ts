@@ -23,11 +23,12 @@ export interface CiteContext {
 const LOOKBACK = 4000;
 
 const DEFAULT_COMMAND = '[a-zA-Z]*[cC]ite[a-zA-Z]*|bibentry|[a-zA-Z]*cquote';
-const MULTICITE = /^(?:[a-zA-Z]*cites|[pP]arencites|[tT]extcites|[fF]ootcites|[sS]martcites|[sS]upercites|[aA]utocites|[fF]ootcitetexts|[cC]ites)$/;
+export const MULTICITE = /^(?:[a-zA-Z]*cites|[pP]arencites|[tT]extcites|[fF]ootcites|[sS]martcites|[sS]upercites|[aA]utocites|[fF]ootcitetexts|[cC]ites)$/;
 
 const commandPatterns = new Map<string, RegExp>();
 
-function commandPattern(extra: readonly string[]): RegExp {
+/** `\\command*` for every citation command (global regex; group 1 is the name). */
+export function commandPattern(extra: readonly string[]): RegExp {
   const id = extra.join('|');
   let re = commandPatterns.get(id);
   if (!re) {
@@ -114,7 +115,7 @@ export function latexCiteContext(text: string, cursor: number, extraCommands: re
 }
 
 /** Offset of the matching `close` before `limit`, honouring nested braces; -1 if none. */
-function findClose(text: string, from: number, close: string, limit: number): number {
+export function findClose(text: string, from: number, close: string, limit: number): number {
   let depth = 0;
   for (let i = from; i < limit; i++) {
     const c = text[i];
@@ -146,7 +147,7 @@ function keyGroupContext(text: string, groupStart: number, cursor: number, comma
 
 /** Characters Pandoc allows inside a citation key (internal punctuation included). */
 const PANDOC_KEY_CHAR = /[\p{L}\p{N}_:.#$%&\-+?<>~/]/u;
-const PANDOC_TRAILING_PUNCTUATION = /[:.#$%&\-+?<>~/]+$/;
+export const PANDOC_TRAILING_PUNCTUATION = /[:.#$%&\-+?<>~/]+$/;
 
 /** Is the offset inside a fenced code block, YAML front matter or an HTML comment? */
 export function inMarkdownNonProse(text: string, offset: number): boolean {
