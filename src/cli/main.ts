@@ -2,11 +2,13 @@
  * `citelens` command line, built on the same core as the extension.
  *   citelens parse FILE… [--json | --csl]
  *   citelens search PATH… -- "query" [--limit N] [--json]
+ *   citelens check DOC… [--json]
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { isCollectionFile, isCslJsonFile, parseCollection } from '../core/collection';
 import { decodeCollection } from '../core/encoding';
+import { checkDocuments } from './check';
 import { toCslItem } from '../core/csl-export';
 import { latexToUnicode } from '../core/latex';
 import { Library } from '../core/library';
@@ -18,6 +20,8 @@ const USAGE = `Usage:
   citelens parse FILE… [--json | --csl]     read collections (.bib, CSL-JSON .json); print entries and problems
   citelens search PATH… -- "query" [--limit N] [--json]
                                              best matches in the collections under PATH (files or folders)
+  citelens check DOC… [--json] [--cite-command NAME]…
+                                             undefined citation keys in LaTeX/Markdown documents; exit 1 when any
 Options:
   --json     machine-readable output (see README: "citelens --json output")
   --csl      entries as CSL-JSON (parse only)
@@ -181,6 +185,36 @@ async function searchCommand(args: string[], out: (s: string) => void): Promise<
   return 0;
 }
 
+function checkCommand(args: string[], out: (s: string) => void): number {
+  const json = args.includes('--json');
+  const extra: string[] = [];
+  const docs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--cite-command') extra.push(args[++i] ?? '');
+    else if (!args[i].startsWith('--')) docs.push(args[i]);
+  }
+  if (docs.length === 0) fail('check needs at least one document', true);
+  let result;
+  try {
+    result = checkDocuments(docs, (dir) => {
+      const found: string[] = [];
+      walk(dir, found, 0);
+      return found.filter((f) => !isCslJsonFile(f));
+    }, extra);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  for (const w of result.warnings) process.stderr.write(`citelens: warning: ${w}\n`);
+  if (json) {
+    out(JSON.stringify({ citations: result.citations, undefined: result.undefined.map(({ file, line, column, key }) => ({ file, line, column, key })) }, null, 2));
+  } else {
+    for (const u of result.undefined) out(`${u.file}:${u.line}:${u.column}: undefined citation key '${u.key}'${u.suggestion ? ` (did you mean '${u.suggestion}'?)` : ''}`);
+    const n = result.undefined.length;
+    out(`${result.citations.length} citation${result.citations.length === 1 ? '' : 's'}, ${n} undefined`);
+  }
+  return result.undefined.length > 0 ? 1 : 0;
+}
+
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
   const [command, ...args] = argv;
   try {
@@ -189,6 +223,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         return parseCommand(args, out);
       case 'search':
         return await searchCommand(args, out);
+      case 'check':
+        return checkCommand(args, out);
       case undefined:
       case '-h':
       case '--help':

@@ -132,3 +132,43 @@ describe('encodings', () => {
     assert.match(err, /latin\.bib is not valid UTF-8; read as Windows-1252/);
   });
 });
+
+describe('citelens check', () => {
+  const project = join(fixtures, 'citations', 'project');
+
+  test('a multi-file LaTeX project from its main file: undefined keys with file:line:column, exit 1', async () => {
+    const { code, out } = await run(['check', join(project, 'main.tex')]);
+    assert.equal(code, 1);
+    const lines = out.split('\n');
+    assert.match(lines[0], /chapters\/one\.tex:2:35: undefined citation key 'Beta' \(did you mean 'beta'\?\)$/);
+    assert.match(lines[1], /chapters\/two\.tex:1:56: undefined citation key 'missingkey'$/);
+    assert.equal(lines[2], '6 citations, 2 undefined');
+  });
+
+  test('--json: citations and undefined keys, 1-based, with the command', async () => {
+    const { code, out } = await run(['check', '--json', join(fixtures, 'citations', 'paper.md')]);
+    assert.equal(code, 1);
+    const json = JSON.parse(out);
+    assert.deepEqual(Object.keys(json), ['citations', 'undefined']);
+    assert.deepEqual(json.citations.map((c: { key: string; command: string }) => `${c.command}${c.key}`), ['[@]alpha', '[@]gamma', '[-@]nothere']);
+    assert.deepEqual(Object.keys(json.citations[0]), ['file', 'line', 'column', 'key', 'command']);
+    assert.deepEqual(json.undefined.map((u: { key: string; line: number; column: number }) => [u.key, u.line, u.column]), [['nothere', 6, 39]]);
+    assert.deepEqual(Object.keys(json.undefined[0]), ['file', 'line', 'column', 'key']);
+  });
+
+  test('exit 0 when every key is defined; an ids alias counts as defined', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citelens-check-'));
+    writeFileSync(join(dir, 'refs.bib'), '@misc{known, ids = {oldname}, title = {K}}\n');
+    writeFileSync(join(dir, 'ok.tex'), '\\cite{known} \\cite{oldname} % \\cite{commented}\n');
+    const { code, out } = await run(['check', join(dir, 'ok.tex')]);
+    assert.equal(code, 0, out);
+    assert.equal(out, '2 citations, 0 undefined');
+  });
+
+  test('errors: not a document, missing file', async () => {
+    assert.equal((await run(['check', join(fixtures, 'bibtex', 'basic.bib')])).code, 2);
+    const missing = await run(['check', 'nope.tex']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read 'nope\.tex'/);
+  });
+});
