@@ -244,38 +244,25 @@ class BibtexReader {
 
   /** `@comment{…}`: skip balanced braces; an unbalanced comment ends at the next entry. */
   private skipComment(at: number, open: number, close: number): number {
-    const text = this.text;
-    let depth = 0;
-    for (let p = open + 1; p < this.len; p++) {
-      const c = text.charCodeAt(p);
-      if (c === BACKSLASH) p++;
-      else if (c === LBRACE) depth++;
-      else if (c === RBRACE) {
-        if (depth === 0 && close === RBRACE) return p + 1;
-        depth--;
-      } else if (c === RPAREN && close === RPAREN && depth === 0) return p + 1;
-      else if (c === NEWLINE) {
-        const next = this.entryStartOnNextLine(p);
-        if (next >= 0) {
-          this.report('warning', 'unclosed-comment', at, open + 1, `This @comment is not closed before the next entry on line ${this.lineOf(next)}; the comment ends there.`);
-          return next;
-        }
-      }
+    const r = this.skipEntryBody(open, close);
+    if (r.stop === Stop.NextEntry) {
+      this.report('warning', 'unclosed-comment', at, open + 1, `This @comment is not closed before the next entry on line ${this.lineOf(r.end)}; the comment ends there.`);
+    } else if (r.stop === Stop.EndOfFile) {
+      this.report('warning', 'unclosed-comment', at, open + 1, 'This @comment is not closed before the end of the file.');
     }
-    this.report('warning', 'unclosed-comment', at, open + 1, 'This @comment is not closed before the end of the file.');
-    return this.len;
+    return r.end;
   }
 
   private readPreamble(at: number, open: number, close: number): number {
     const p = this.skipSpace(open + 1);
     const value = this.readValue(p, 'preamble');
-    if (!value) return this.recoverAfterBrokenEntry(at, open, close);
+    if (!value) return this.recoverAfterBrokenEntry(open, close);
     if (value.stop) return this.afterStop(at, open, value.stop, value.end);
     this.preambles.push(value.raw);
     const q = this.skipSpace(value.end);
     if (this.text.charCodeAt(q) === close) return q + 1;
     this.report('error', 'unexpected-text', q, q + 1, `Expected ${describeChar(close)} to close @preamble, found ${describeChar(this.text.charCodeAt(q))}.`);
-    return this.recoverAfterBrokenEntry(at, open, close);
+    return this.recoverAfterBrokenEntry(open, close);
   }
 
   private readString(at: number, open: number, close: number): number {
@@ -370,7 +357,15 @@ class BibtexReader {
   }
 
   /** After a malformed entry: skip to its closing delimiter at depth 0, or to the next entry. */
-  private recoverAfterBrokenEntry(at: number, open: number, close: number): number {
+  private recoverAfterBrokenEntry(open: number, close: number): number {
+    return this.skipEntryBody(open, close).end;
+  }
+
+  /**
+   * Skips an entry's body to just past its closing delimiter at brace depth 0; stops early at
+   * a line starting the next entry, or at the end of the text.
+   */
+  private skipEntryBody(open: number, close: number): { end: number; stop?: Stop } {
     const text = this.text;
     let depth = 0;
     for (let p = open + 1; p < this.len; p++) {
@@ -378,16 +373,15 @@ class BibtexReader {
       if (c === BACKSLASH) p++;
       else if (c === LBRACE) depth++;
       else if (c === RBRACE) {
-        if (depth === 0 && close === RBRACE) return p + 1;
+        if (depth === 0 && close === RBRACE) return { end: p + 1 };
         if (depth > 0) depth--;
-      } else if (c === RPAREN && depth === 0 && close === RPAREN) return p + 1;
+      } else if (c === RPAREN && depth === 0 && close === RPAREN) return { end: p + 1 };
       else if (c === NEWLINE) {
         const next = this.entryStartOnNextLine(p);
-        if (next >= 0) return next;
+        if (next >= 0) return { end: next, stop: Stop.NextEntry };
       }
     }
-    void at;
-    return this.len;
+    return { end: this.len, stop: Stop.EndOfFile };
   }
 
   /** An extra `}` closes an entry early; the fields after it would be silently lost. */
