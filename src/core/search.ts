@@ -96,7 +96,8 @@ const BUCKET_SCAN_MAX = 20_000;
 /** Synchronous abstract indexing in replaceFile (after indexAbstracts ran) up to this many. */
 const SYNC_ABSTRACTS_MAX = 500;
 
-const NO_TOKENS: string[] = [];
+const NO_TERMS: number[] = [];
+const NO_STRINGS: string[] = [];
 const FUZZY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 // ---------------------------------------------------------------------------------------
@@ -137,18 +138,17 @@ export function keyTokens(key: string): string[] {
   return out;
 }
 
-function personTokens(p: Person, out: string[]): void {
-  const all = tokenize(`${p.literal ?? ''} ${p.given} ${p.von} ${p.family} ${p.suffix}`);
-  for (const t of all) out.push(t);
-  // Joined forms: `Garcia-Lopez` → `garcialopez`, `van der Berg` → `vanderberg`.
-  if (p.von || !SINGLE_WORD.test(p.family)) {
-    const family = tokenize(p.family);
-    if (family.length > 1) out.push(family.join(''));
-    if (p.von) {
-      const joined = tokenize(p.von).join('') + family.join('');
-      if (joined) out.push(joined);
-    }
+/** Joined forms of a name: `Garcia-Lopez` → `garcialopez`, `van der Berg` → `vanderberg`. */
+function joinedNameTokens(p: Person): string[] {
+  if (!p.von && SINGLE_WORD.test(p.family)) return NO_STRINGS;
+  const out: string[] = [];
+  const family = tokenize(p.family);
+  if (family.length > 1) out.push(family.join(''));
+  if (p.von) {
+    const joined = tokenize(p.von).join('') + family.join('');
+    if (joined) out.push(joined);
   }
+  return out;
 }
 
 /** Indexed content of the phase-1 fields; two papers with equal signatures index the same. */
@@ -201,27 +201,6 @@ function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
-/** Adds each token's count into `counts`; returns the number of tokens. */
-function countInto(tokens: string[], counts: Map<string, number>): number {
-  for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
-  return tokens.length;
-}
-
-/** Adds a field's BM25 weights (boosted) per distinct token into `weights`. */
-function addField(
-  tokens: string[], field: keyof typeof BOOST, counts: Map<string, number>, weights: Map<string, number>,
-): void {
-  if (!tokens.length) return;
-  counts.clear();
-  const len = countInto(tokens, counts);
-  const boost = BOOST[field];
-  const nominal = NOMINAL_LENGTH[field];
-  const b = LENGTH_B[field];
-  for (const [t, tf] of counts) {
-    weights.set(t, (weights.get(t) ?? 0) + boost * bm25(tf, len, nominal, b));
-  }
-}
-
 interface Bucket {
   ids: number[];
   /** How many of `ids` were in df order at the last sort; later ones were added since. */
@@ -266,9 +245,13 @@ export class PaperIndex {
 
   // Vocabulary and postings.
   private termIds = new Map<string, number>();
+  /** The same ids, found from a stretch of a text without cutting the token out. */
+  private termTable = new TermTable();
   private terms: string[] = [];
-  private post1: number[][] = [];
-  private post2: (number[] | undefined)[] = [];
+  /** Postings (document id × 64 + weight, ascending ids) of the phase-1 fields, per term. */
+  private post1 = new PostingPool();
+  /** Postings of abstracts, per term. */
+  private post2 = new PostingPool();
   /** Term ids by their first 1, 2, 3 and 4 characters, kept roughly in df order. */
   private buckets = new Map<string, Bucket>();
   /** Terms below this id are in `buckets`. */
@@ -278,9 +261,9 @@ export class PaperIndex {
 
   // Dead postings accounting (for vacuum).
   private postingsPerDoc: number[] = [];
-  private scratchWeights = new Map<string, number>();
-  private venueCache = new Map<string, string[]>();
-  private scratchCounts = new Map<string, number>();
+  /** Term ids of recent venues (venues repeat across many papers). */
+  private venueCache = new Map<string, number[]>();
+  private counter = new TermCounter();
   /** Forward lists (term id × 64 + weight) per document, for checking few candidates. */
   private fwd1 = new ForwardPool();
   private fwd2 = new ForwardPool();
@@ -345,12 +328,10 @@ export class PaperIndex {
    * `replaceFile` indexed them already). Papers are appended to their files' lists.
    */
   addPapers(papers: Iterable<Paper>): void {
-    let n = 0;
-    for (const p of papers) {
-      this.addDoc(p);
-      n++;
-    }
-    if (n >= 1000) this.dfEpoch++;
+    const first = this.docs.length;
+    for (const p of papers) this.addDoc(p);
+    this.postDocs(first);
+    if (this.docs.length - first >= 1000) this.dfEpoch++;
   }
 
   /** Removes every paper of a file. */
@@ -402,6 +383,7 @@ export class PaperIndex {
         added.push(d);
       }
     }
+    if (added.length) this.postDocs(added[0]);
     for (const d of oldIds) if (!kept.has(d)) this.killDoc(d, false);
     if (newIds.length) this.byFile.set(file, newIds);
     else this.byFile.delete(file);
@@ -450,11 +432,8 @@ export class PaperIndex {
   /** Drops postings of removed papers from every list (also done automatically). */
   vacuum(): void {
     const docs = this.docs;
-    for (let t = 0; t < this.post1.length; t++) {
-      this.post1[t] = compactList(this.post1[t], this.dead);
-      const l2 = this.post2[t];
-      if (l2) this.post2[t] = l2.length ? compactList(l2, this.dead) : l2;
-    }
+    this.post1.dropDeadEverywhere(this.dead);
+    this.post2.dropDeadEverywhere(this.dead);
     let total = 0;
     for (let d = 0; d < docs.length; d++) if (docs[d]) total += this.postingsPerDoc[d] ?? 0;
     this.totalPostings = total;
@@ -549,46 +528,139 @@ export class PaperIndex {
     if (kl.length >= 2) pushTo(this.keyBuckets, kl.slice(0, 2), d);
     if (kl.length >= 4) pushTo(this.keyBuckets, kl.slice(0, 4), d);
 
-    // Per-field token counts → one weight per distinct term.
-    const weights = this.scratchWeights;
-    const counts = this.scratchCounts;
-    weights.clear();
-    addField(keyTokens(p.key), 'key', counts, weights);
-    addField(tokenize(p.title), 'title', counts, weights);
-    const people: string[] = [];
-    for (const a of p.authors) personTokens(a, people);
-    if (p.authors.length === 0) for (const e of p.editors) personTokens(e, people);
-    addField(people, 'authors', counts, weights);
-    if (p.year) addField([p.year.toLowerCase()], 'year', counts, weights);
-    addField(this.venueTokens(p.venue), 'venue', counts, weights);
-    const kw: string[] = [];
-    for (const k of p.keywords) for (const t of tokenize(k)) kw.push(t);
-    if (p.arxivClass) for (const t of tokenize(p.arxivClass)) kw.push(t);
-    addField(kw, 'keywords', counts, weights);
+    // Per-field token counts → one weight per distinct term (postings follow in postDocs).
+    const counter = this.counter;
+    counter.beginDoc();
+    this.addField(keyTokens(p.key), 'key');
+    counter.beginField();
+    this.endField('title', this.countTokens(p.title));
+    counter.beginField();
+    let people = 0;
+    for (const a of p.authors) people += this.countPersonTokens(a);
+    if (p.authors.length === 0) for (const e of p.editors) people += this.countPersonTokens(e);
+    this.endField('authors', people);
+    if (p.year) this.addField([p.year.toLowerCase()], 'year');
+    counter.beginField();
+    const venue = this.venueTermIds(p.venue);
+    for (let i = 0; i < venue.length; i++) counter.count(venue[i]);
+    this.endField('venue', venue.length);
+    counter.beginField();
+    let keywords = 0;
+    for (const k of p.keywords) keywords += this.countTokens(k);
+    if (p.arxivClass) keywords += this.countTokens(p.arxivClass);
+    this.endField('keywords', keywords);
 
+    const n = counter.docSize;
     const fwd = this.fwd1;
-    fwd.begin(d, weights.size);
-    for (const [t, w] of weights) {
-      const id = this.termId(t);
-      const q = quantise(w * Q_SCALE_1);
-      this.post1[id].push(d * (Q_MAX + 1) + q);
-      fwd.push(id * (Q_MAX + 1) + q);
+    fwd.begin(d, n);
+    for (let i = 0; i < n; i++) {
+      fwd.push(counter.docTerms[i] * (Q_MAX + 1) + quantise(counter.docWeights[i] * Q_SCALE_1));
     }
-    this.postingsPerDoc[d] = weights.size;
-    this.totalPostings += weights.size;
+    this.postingsPerDoc[d] = n;
+    this.totalPostings += n;
     return d;
   }
 
-  /** Venues repeat across many papers: their tokens are cached. */
-  private venueTokens(venue: string): string[] {
-    if (!venue) return NO_TOKENS;
-    let toks = this.venueCache.get(venue);
-    if (!toks) {
-      if (this.venueCache.size >= 20_000) this.venueCache.clear();
-      toks = tokenize(venue);
-      this.venueCache.set(venue, toks);
+  /** Adds a field's BM25 weights (boosted) per distinct token to the current document. */
+  private addField(tokens: string[], field: keyof typeof BOOST): void {
+    if (!tokens.length) return;
+    this.counter.beginField();
+    for (let i = 0; i < tokens.length; i++) this.counter.count(this.termId(tokens[i]));
+    this.endField(field, tokens.length);
+  }
+
+  /** Ends a field of `len` tokens counted since `counter.beginField()`. */
+  private endField(field: keyof typeof BOOST, len: number): void {
+    if (len) this.counter.endField(len, BOOST[field], NOMINAL_LENGTH[field], LENGTH_B[field]);
+  }
+
+  /**
+   * Counts the tokens of `s` (exactly those of `tokenize(s)`) into the current field;
+   * returns how many. Plain ASCII text, most of a library, is scanned in place: no
+   * lower-cased copy, no token strings, one hash lookup per token.
+   */
+  private countTokens(s: string): number {
+    if (!s) return 0;
+    if (NON_ASCII.test(s)) {
+      const tokens = tokenize(s);
+      for (let i = 0; i < tokens.length; i++) this.counter.count(this.termId(tokens[i]));
+      return tokens.length;
     }
-    return toks;
+    let count = 0;
+    let start = -1;
+    let hash = HASH_SEED;
+    let apostrophe = false;
+    for (let i = 0, n = s.length; i <= n; i++) {
+      let c = i < n ? s.charCodeAt(i) : 32;
+      if (c >= 65 && c <= 90) c += 32;
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+        if (start < 0) {
+          start = i;
+          hash = HASH_SEED;
+          apostrophe = false;
+        }
+        hash = hashStep(hash, c);
+      } else if (c === 39) {
+        // `O'Brien` is one token, `obrien` (tokenize drops apostrophes).
+        if (start >= 0) apostrophe = true;
+      } else if (start >= 0) {
+        let id = apostrophe ? -1 : this.termTable.find(s, start, i, hash, this.terms);
+        if (id < 0) id = this.termId(s.slice(start, i).toLowerCase().replace(APOSTROPHES, ''));
+        this.counter.count(id);
+        count++;
+        start = -1;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Counts a person's tokens into the current field: those of literal, given, von, family
+   * and suffix (part by part, which gives the tokens of the space-joined name), then the
+   * joined forms. Returns how many.
+   */
+  private countPersonTokens(p: Person): number {
+    let n = this.countTokens(p.literal ?? '') + this.countTokens(p.given) + this.countTokens(p.von);
+    n += this.countTokens(p.family) + this.countTokens(p.suffix);
+    const joined = joinedNameTokens(p);
+    for (let i = 0; i < joined.length; i++) this.counter.count(this.termId(joined[i]));
+    return n + joined.length;
+  }
+
+  /**
+   * Phase-1 postings of documents `first` and later, from their forward lists. Many
+   * documents at once (a bulk add) are bucketed by term in one pass, so every list grows
+   * once, to its final size.
+   */
+  private postDocs(first: number): void {
+    const fwd = this.fwd1;
+    const pool = this.post1;
+    const last = this.docs.length;
+    if (last - first > 64) {
+      const perTerm = new Int32Array(this.terms.length);
+      for (let d = first; d < last; d++) {
+        for (let k = fwd.start[d], end = k + fwd.count[d]; k < end; k++) perTerm[fwd.data[k] >>> Q_BITS]++;
+      }
+      for (let t = 0; t < perTerm.length; t++) if (perTerm[t]) pool.reserve(t, perTerm[t]);
+    }
+    for (let d = first; d < last; d++) {
+      for (let k = fwd.start[d], end = k + fwd.count[d]; k < end; k++) {
+        const v = fwd.data[k];
+        pool.push(v >>> Q_BITS, d * (Q_MAX + 1) + (v & Q_MAX));
+      }
+    }
+  }
+
+  /** Term ids of a venue's tokens (cached: venues repeat across many papers). */
+  private venueTermIds(venue: string): number[] {
+    if (!venue) return NO_TERMS;
+    let ids = this.venueCache.get(venue);
+    if (!ids) {
+      if (this.venueCache.size >= 20_000) this.venueCache.clear();
+      ids = tokenize(venue).map((t) => this.termId(t));
+      this.venueCache.set(venue, ids);
+    }
+    return ids;
   }
 
   /** Indexes the abstract of one document if due; true when it added postings. */
@@ -601,22 +673,20 @@ export class PaperIndex {
     if (!p.abstract) return false;
     const tokens = tokenize(p.abstract);
     if (!tokens.length) return false;
-    const counts = this.scratchCounts;
-    counts.clear();
-    const len = countInto(tokens, counts);
+    const counter = this.counter;
+    counter.beginDoc();
+    this.addField(tokens, 'abstract');
+    const n = counter.docSize;
     const fwd = this.fwd2;
-    fwd.begin(d, counts.size);
-    for (const [t, tf] of counts) {
-      const w = BOOST.abstract * bm25(tf, len, NOMINAL_LENGTH.abstract, LENGTH_B.abstract);
-      const id = this.termId(t);
-      let list = this.post2[id];
-      if (!list) this.post2[id] = list = [];
-      const q = quantise(w * Q_SCALE_2);
-      list.push(d * (Q_MAX + 1) + q);
+    fwd.begin(d, n);
+    for (let i = 0; i < n; i++) {
+      const id = counter.docTerms[i];
+      const q = quantise(counter.docWeights[i] * Q_SCALE_2);
+      this.post2.push(id, d * (Q_MAX + 1) + q);
       fwd.push(id * (Q_MAX + 1) + q);
     }
-    this.postingsPerDoc[d] = (this.postingsPerDoc[d] ?? 0) + counts.size;
-    this.totalPostings += counts.size;
+    this.postingsPerDoc[d] = (this.postingsPerDoc[d] ?? 0) + n;
+    this.totalPostings += n;
     this.withAbstractIndexed++;
     return true;
   }
@@ -633,10 +703,11 @@ export class PaperIndex {
     if (id === undefined) {
       id = this.terms.length;
       this.termIds.set(t, id);
+      this.termTable.add(t, id);
       this.terms.push(t);
-      this.post1.push([]);
-      this.post2.push(undefined);
-
+      this.post1.ensureTerms(id + 1);
+      this.post2.ensureTerms(id + 1);
+      this.counter.ensureTerms(id + 1);
     }
     return id;
   }
@@ -677,7 +748,7 @@ export class PaperIndex {
   // Querying
 
   private df(t: number): number {
-    return this.post1[t].length + (this.post2[t]?.length ?? 0);
+    return this.post1.length[t] + this.post2.length[t];
   }
 
   /** Expansions of one query term, best first, within the bounds. */
@@ -790,8 +861,10 @@ export class PaperIndex {
 
   private sortBucket(b: Bucket): void {
     if (b.epoch === this.dfEpoch && b.sorted * 5 >= b.ids.length * 4) return;
-    const { terms, post1, post2 } = this;
-    const df = (t: number) => post1[t].length + (post2[t]?.length ?? 0);
+    const terms = this.terms;
+    const len1 = this.post1.length;
+    const len2 = this.post2.length;
+    const df = (t: number) => len1[t] + len2[t];
     b.ids.sort((x, y) => df(y) - df(x) || (terms[x] < terms[y] ? -1 : 1));
     // Drop terms no document uses any more.
     let n = b.ids.length;
@@ -890,22 +963,21 @@ export class PaperIndex {
       }
       for (const e of qterms[i].expansions) {
         for (let field = 1; field <= 2; field++) {
-          const list = field === 1 ? this.post1[e.term] : this.post2[e.term];
-          if (!list || !list.length) continue;
+          const pool = field === 1 ? this.post1 : this.post2;
+          const len = pool.length[e.term];
+          if (!len) continue;
+          const from = pool.start[e.term];
           const factor =
             field === 1
-              ? (e.weight * idf(list.length, n1)) / Q_SCALE_1
-              : (e.weight * idf(list.length, n2)) / Q_SCALE_2;
-          const [mine, other] = field === 1 ? [tmax1, tmax2] : [tmax2, tmax1];
+              ? (e.weight * idf(len, n1)) / Q_SCALE_1
+              : (e.weight * idf(len, n2)) / Q_SCALE_2;
+          const mine = field === 1 ? tmax1 : tmax2;
+          const other = field === 1 ? tmax2 : tmax1;
           if (i === 0) {
-            const deadCount = scanFirst(list, factor, state, cur, dead, acc, mine, other, next);
-            if (deadCount * 4 > list.length) {
-              const compacted = compactList(list, dead);
-              if (field === 1) this.post1[e.term] = compacted;
-              else this.post2[e.term] = compacted;
-            }
+            const deadCount = scanFirst(pool.data, from, from + len, factor, state, cur, dead, acc, mine, other, next);
+            if (deadCount * 4 > len) pool.dropDead(e.term, dead);
           } else {
-            scanNext(list, factor, state, cur, mine, other, next);
+            scanNext(pool.data, from, from + len, factor, state, cur, mine, other, next);
           }
         }
       }
@@ -945,8 +1017,8 @@ export class PaperIndex {
       let f = idfCache.get(key);
       if (f === undefined) {
         f = field === 1
-          ? idf(post1[t].length, n1) / Q_SCALE_1
-          : idf(post2[t]?.length ?? 0, n2) / Q_SCALE_2;
+          ? idf(post1.length[t], n1) / Q_SCALE_1
+          : idf(post2.length[t], n2) / Q_SCALE_2;
         idfCache.set(key, f);
       }
       return w * f * (packed & Q_MAX);
@@ -1120,13 +1192,255 @@ class ForwardPool {
   }
 }
 
-function compactList(list: number[], dead: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const v = list[i];
-    if (!dead[v >>> Q_BITS]) out.push(v);
+/**
+ * The postings lists of all terms in one growable typed array: term t's list is
+ * `data[start[t] .. start[t] + length[t])`, with room for `capacity[t]` postings. A list that
+ * outgrows its room moves to the end; the room it leaves is reclaimed when the buffer is
+ * repacked. One buffer instead of ~100,000 growing JS arrays keeps the garbage collector
+ * out of indexing.
+ */
+class PostingPool {
+  data: Int32Array = new Int32Array(1 << 16);
+  start: Int32Array = new Int32Array(1024);
+  length: Int32Array = new Int32Array(1024);
+  private capacity: Int32Array = new Int32Array(1024);
+  private terms = 0;
+  /** End of the part of `data` handed out so far. */
+  private end = 0;
+  /** Sum of the lists' capacities (what a repack keeps). */
+  private held = 0;
+
+  ensureTerms(n: number): void {
+    if (n > this.start.length) {
+      const size = Math.max(n, this.start.length * 2);
+      this.start = growI32(this.start, size);
+      this.length = growI32(this.length, size);
+      this.capacity = growI32(this.capacity, size);
+    }
+    if (n > this.terms) this.terms = n;
   }
-  return out;
+
+  push(t: number, v: number): void {
+    const len = this.length[t];
+    if (len === this.capacity[t]) this.move(t, Math.max(4, len * 2));
+    this.data[this.start[t] + len] = v;
+    this.length[t] = len + 1;
+  }
+
+  /** Makes room for `extra` more postings in list t (exactly, for a bulk add). */
+  reserve(t: number, extra: number): void {
+    const needed = this.length[t] + extra;
+    if (needed > this.capacity[t]) this.move(t, needed);
+  }
+
+  /** Removes postings of dead documents from list t, in place; returns how many. */
+  dropDead(t: number, dead: Uint8Array): number {
+    const data = this.data;
+    const from = this.start[t];
+    const to = from + this.length[t];
+    let w = from;
+    for (let k = from; k < to; k++) {
+      const v = data[k];
+      if (!dead[v >>> Q_BITS]) data[w++] = v;
+    }
+    this.length[t] = w - from;
+    return to - w;
+  }
+
+  dropDeadEverywhere(dead: Uint8Array): void {
+    for (let t = 0; t < this.terms; t++) if (this.length[t]) this.dropDead(t, dead);
+  }
+
+  /** Gives list t a room of `capacity` at the end of the buffer. */
+  private move(t: number, capacity: number): void {
+    if (this.end + capacity > this.data.length) this.repack(capacity);
+    const from = this.start[t];
+    this.data.copyWithin(this.end, from, from + this.length[t]);
+    this.held += capacity - this.capacity[t];
+    this.start[t] = this.end;
+    this.capacity[t] = capacity;
+    this.end += capacity;
+  }
+
+  /**
+   * Copies every list (with its room) to a new buffer with at least `extra` free at the end;
+   * sized at twice what is kept, so repacks get rarer as the lists grow.
+   */
+  private repack(extra: number): void {
+    const data = new Int32Array(Math.max(1 << 16, 2 * (this.held + extra)));
+    let end = 0;
+    for (let t = 0; t < this.terms; t++) {
+      const cap = this.capacity[t];
+      if (!cap) continue;
+      const from = this.start[t];
+      data.set(this.data.subarray(from, from + this.length[t]), end);
+      this.start[t] = end;
+      end += cap;
+    }
+    this.data = data;
+    this.end = end;
+  }
+}
+
+/**
+ * Term frequencies of one document without Maps: stamps per term id tell whether a term
+ * was already seen in the current field or document, so counting a token is an array
+ * lookup. Fields are indexed in order; a document's distinct terms keep first-occurrence
+ * order and sum their fields' weights.
+ */
+class TermCounter {
+  private fieldStamp: Int32Array = new Int32Array(1024);
+  private fieldCount: Int32Array = new Int32Array(1024);
+  private docStamp: Int32Array = new Int32Array(1024);
+  private docSlot: Int32Array = new Int32Array(1024);
+  private fieldGen = 0;
+  private docGen = 0;
+  /** Distinct terms of the current field, in first-occurrence order. */
+  private fieldTerms: Int32Array = new Int32Array(256);
+  private fieldSize = 0;
+  /** Distinct terms of the current document and their summed weights. */
+  docTerms: Int32Array = new Int32Array(256);
+  docWeights = new Float64Array(256);
+  docSize = 0;
+
+  ensureTerms(n: number): void {
+    if (n <= this.fieldStamp.length) return;
+    const size = Math.max(n, this.fieldStamp.length * 2);
+    this.fieldStamp = growI32(this.fieldStamp, size);
+    this.fieldCount = growI32(this.fieldCount, size);
+    this.docStamp = growI32(this.docStamp, size);
+    this.docSlot = growI32(this.docSlot, size);
+  }
+
+  beginDoc(): void {
+    if (this.docGen === 0x7fffffff) {
+      this.docStamp.fill(0);
+      this.docGen = 0;
+    }
+    this.docGen++;
+    this.docSize = 0;
+  }
+
+  beginField(): void {
+    if (this.fieldGen === 0x7fffffff) {
+      this.fieldStamp.fill(0);
+      this.fieldGen = 0;
+    }
+    this.fieldGen++;
+    this.fieldSize = 0;
+  }
+
+  count(t: number): void {
+    if (this.fieldStamp[t] === this.fieldGen) {
+      this.fieldCount[t]++;
+      return;
+    }
+    this.fieldStamp[t] = this.fieldGen;
+    this.fieldCount[t] = 1;
+    if (this.fieldSize === this.fieldTerms.length) this.fieldTerms = growI32(this.fieldTerms, this.fieldSize * 2);
+    this.fieldTerms[this.fieldSize++] = t;
+  }
+
+  /** Adds boost × BM25 of each distinct term of the field (of `len` tokens) to the document. */
+  endField(len: number, boost: number, nominal: number, b: number): void {
+    for (let i = 0; i < this.fieldSize; i++) {
+      const t = this.fieldTerms[i];
+      const w = boost * bm25(this.fieldCount[t], len, nominal, b);
+      if (this.docStamp[t] === this.docGen) {
+        this.docWeights[this.docSlot[t]] += w;
+        continue;
+      }
+      if (this.docSize === this.docTerms.length) {
+        this.docTerms = growI32(this.docTerms, this.docSize * 2);
+        const weights = new Float64Array(this.docSize * 2);
+        weights.set(this.docWeights);
+        this.docWeights = weights;
+      }
+      this.docStamp[t] = this.docGen;
+      this.docSlot[t] = this.docSize;
+      this.docTerms[this.docSize] = t;
+      this.docWeights[this.docSize++] = w;
+    }
+  }
+}
+
+/** FNV-1a over UTF-16 code units (the hash of `TermTable`). */
+const HASH_SEED = 0x811c9dc5 | 0;
+
+function hashStep(hash: number, code: number): number {
+  return Math.imul(hash ^ code, 0x01000193);
+}
+
+function hashString(s: string): number {
+  let h = HASH_SEED;
+  for (let i = 0; i < s.length; i++) h = hashStep(h, s.charCodeAt(i));
+  return h;
+}
+
+/**
+ * Term ids by term text in an open-addressing table, so that the ASCII tokenizer can look
+ * a token up from its place in the text (hashed while scanning) without creating a string.
+ */
+class TermTable {
+  /** Term id + 1 per slot (0: empty); at most half full. */
+  private slots: Int32Array = new Int32Array(1 << 12);
+  /** Hash per term id (for growing). */
+  private hashes: Int32Array = new Int32Array(1 << 11);
+  private size = 0;
+
+  add(term: string, id: number): void {
+    if (id >= this.hashes.length) this.hashes = growI32(this.hashes, Math.max(id + 1, this.hashes.length * 2));
+    const hash = hashString(term);
+    this.hashes[id] = hash;
+    if (++this.size * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    this.place(id, hash);
+  }
+
+  /**
+   * Id of the term that equals `text[from..to)` lower-cased (ASCII letters and digits,
+   * hashed as `hash`), or -1.
+   */
+  find(text: string, from: number, to: number, hash: number, terms: string[]): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const len = to - from;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const v = slots[i];
+      if (v === 0) return -1;
+      const id = v - 1;
+      if (this.hashes[id] !== hash) continue;
+      const term = terms[id];
+      if (term.length !== len) continue;
+      let k = 0;
+      while (k < len) {
+        let c = text.charCodeAt(from + k);
+        if (c >= 65 && c <= 90) c += 32;
+        if (c !== term.charCodeAt(k)) break;
+        k++;
+      }
+      if (k === len) return id;
+    }
+  }
+
+  private place(id: number, hash: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = hash & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = id + 1;
+  }
+
+  private rehash(size: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(size);
+    for (let i = 0; i < old.length; i++) if (old[i]) this.place(old[i] - 1, this.hashes[old[i] - 1]);
+  }
+}
+
+function growI32(a: Int32Array, size: number): Int32Array {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
 }
 
 /**
@@ -1134,13 +1448,13 @@ function compactList(list: number[], dead: Uint8Array): number[] {
  * state `cur + 1`; per-field maxima over the term's expansions go to `mine`.
  */
 function scanFirst(
-  list: number[], factor: number, state: Uint32Array, cur: number, dead: Uint8Array,
-  acc: Float64Array, mine: Float64Array, other: Float64Array, next: number[],
+  postings: Int32Array, from: number, to: number, factor: number, state: Uint32Array, cur: number,
+  dead: Uint8Array, acc: Float64Array, mine: Float64Array, other: Float64Array, next: number[],
 ): number {
   const touchedState = cur + 1;
   let deadCount = 0;
-  for (let k = 0; k < list.length; k++) {
-    const v = list[k];
+  for (let k = from; k < to; k++) {
+    const v = postings[k];
     const d = v >>> Q_BITS;
     const s = factor * (v & Q_MAX);
     if (state[d] !== touchedState) {
@@ -1160,12 +1474,12 @@ function scanFirst(
 
 /** A later query term: only documents that matched all earlier ones (state `cur`). */
 function scanNext(
-  list: number[], factor: number, state: Uint32Array, cur: number,
+  postings: Int32Array, from: number, to: number, factor: number, state: Uint32Array, cur: number,
   mine: Float64Array, other: Float64Array, next: number[],
 ): void {
   const touchedState = cur + 1;
-  for (let k = 0; k < list.length; k++) {
-    const v = list[k];
+  for (let k = from; k < to; k++) {
+    const v = postings[k];
     const d = v >>> Q_BITS;
     const st = state[d];
     if (st === cur) {
