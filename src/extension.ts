@@ -4,6 +4,14 @@ import { registerCommands } from './features/commands';
 import { registerCompletion } from './features/completion';
 import { registerHover } from './features/hover';
 import { registerStatusBar } from './features/statusBar';
+import { registerCodeActions } from './features/codeActions';
+import { registerDefinition } from './features/definition';
+import { registerDocumentDiagnostics } from './features/documentDiagnostics';
+import { registerLinks } from './features/links';
+import { registerReferences } from './features/references';
+import { registerRename } from './features/rename';
+import { registerSymbols } from './features/symbols';
+import { CitingDocuments } from './vscode/citingDocuments';
 import { WorkspaceCollections } from './vscode/collections';
 import { CiteLensContext } from './vscode/context';
 
@@ -20,6 +28,14 @@ export function activate(context: vscode.ExtensionContext): CiteLensApi {
   registerCompletion(ctx, collections);
   registerHover(ctx, collections);
   registerStatusBar(ctx, collections);
+  const documents = new CitingDocuments(ctx, collections);
+  registerDefinition(ctx, collections, documents);
+  registerReferences(ctx, collections, documents);
+  registerRename(ctx, collections, documents);
+  registerDocumentDiagnostics(ctx, collections, documents);
+  registerCodeActions(ctx, collections);
+  registerLinks(ctx);
+  registerSymbols(ctx, collections);
   // Indexing starts after activation returns.
   collections.start();
   return { collections };

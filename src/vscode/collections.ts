@@ -12,6 +12,7 @@ import { Library } from '../core/library';
 import { Diagnostic as CoreDiagnostic, ParseResult } from '../core/model';
 import { PaperIndex } from '../core/search';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
+import { applyCollectionSetting, readDiagnosticSettings } from './diagnosticSettings';
 
 const WORKSPACE_GLOB = '**/*.{bib,bibtex,biblatex}';
 /** Debounce for re-reading an edited `.bib` or a document's bibliography lines. */
@@ -329,13 +330,20 @@ export class WorkspaceCollections implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private publishDiagnostics(): void {
+  /** Also called when `citelens.diagnostics.*` change (documentDiagnostics.ts). */
+  publishDiagnostics(): void {
     // Duplicates span files, so every collection's problems are refreshed together.
+    const settings = readDiagnosticSettings();
     for (const file of this.library.files) {
       const result = this.library.fileResult(file);
       if (!result) continue;
       const uri = vscode.Uri.parse(file);
-      this.diagnostics.set(uri, this.library.diagnostics(file).map((d) => toVscodeDiagnostic(d, result)));
+      const shown: vscode.Diagnostic[] = [];
+      for (const d of this.library.diagnostics(file)) {
+        const v = applyCollectionSetting(toVscodeDiagnostic(d, result), settings);
+        if (v) shown.push(v);
+      }
+      this.diagnostics.set(uri, shown);
     }
   }
 

@@ -12,6 +12,8 @@ import './suites/smoke.test';
 import './suites/completion.test';
 import './suites/hover.test';
 import './suites/collections.test';
+import './suites/navigation.test';
+import './suites/diagnostics.test';
 
 export async function run(): Promise<void> {
   await runSuites();

@@ -1,0 +1,144 @@
+/**
+ * Quick fixes: an undefined key is replaced by one of the nearest existing keys (case fixes
+ * first) or by a paper picked from a search of the library (`citelens.searchLibrary`); a
+ * duplicate key in a collection offers to go to its other definitions.
+ */
+import * as vscode from 'vscode';
+import { formatAuthorsShort } from '../core/names';
+import { nearestKeys } from '../core/nearest';
+import { citeContext } from '../core/citeContext';
+import { WorkspaceCollections } from '../vscode/collections';
+import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
+import { COLLECTION_DOCUMENTS } from './definition';
+import { CASE_MISMATCH, UNDEFINED_KEY } from './documentDiagnostics';
+import { OPEN_ENTRY_COMMAND } from './paperMarkdown';
+
+export const SEARCH_LIBRARY_COMMAND = 'citelens.searchLibrary';
+const PICK_LIMIT = 50;
+
+export function registerCodeActions(ctx: CiteLensContext, collections: WorkspaceCollections): void {
+  const library = collections.library;
+  const citing: vscode.CodeActionProvider = {
+    provideCodeActions(document, _range, context) {
+      const actions: vscode.CodeAction[] = [];
+      for (const d of context.diagnostics) {
+        if (d.source !== 'CiteLens' || (d.code !== UNDEFINED_KEY && d.code !== CASE_MISMATCH)) continue;
+        const key = document.getText(d.range);
+        if (!key) continue;
+        nearestKeys(key, library.keys(), 3).forEach((k, i) => {
+          const fix = new vscode.CodeAction(`Replace with '${k}'`, vscode.CodeActionKind.QuickFix);
+          fix.edit = new vscode.WorkspaceEdit();
+          fix.edit.replace(document.uri, d.range, k);
+          fix.diagnostics = [d];
+          fix.isPreferred = i === 0 && k.toLowerCase() === key.toLowerCase();
+          actions.push(fix);
+        });
+        if (d.code === UNDEFINED_KEY) {
+          const search = new vscode.CodeAction(`Search the library for '${key}'…`, vscode.CodeActionKind.QuickFix);
+          search.command = { command: SEARCH_LIBRARY_COMMAND, title: search.title, arguments: [document.uri, d.range] };
+          search.diagnostics = [d];
+          actions.push(search);
+        }
+      }
+      return actions;
+    },
+  };
+  ctx.own(vscode.languages.registerCodeActionsProvider(CITING_DOCUMENTS, citing, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
+
+  const duplicates: vscode.CodeActionProvider = {
+    provideCodeActions(document, _range, context) {
+      const file = document.uri.toString();
+      const result = library.fileResult(file);
+      if (!result) return [];
+      const actions: vscode.CodeAction[] = [];
+      for (const d of context.diagnostics) {
+        if (d.source !== 'CiteLens' || d.code !== 'duplicate-key') continue;
+        const key = document.getText(d.range);
+        const here = result.lineIndex.offsetAt(d.range.start.line, d.range.start.character);
+        for (const other of library.definitions(key)) {
+          if (other.file === file && other.keySpan.start === here) continue;
+          const where = other.file === file ? `line ${other.line + 1}` : `${vscode.workspace.asRelativePath(vscode.Uri.parse(other.file))}:${other.line + 1}`;
+          const pos = library.fileResult(other.file)?.lineIndex.positionAt(other.keySpan.start) ?? { line: other.line, column: other.column };
+          const go = new vscode.CodeAction(`Go to the other definition of '${key}' (${where})`, vscode.CodeActionKind.QuickFix);
+          go.command = { command: OPEN_ENTRY_COMMAND, title: go.title, arguments: [other.file, pos.line, pos.column] };
+          go.diagnostics = [d];
+          actions.push(go);
+        }
+      }
+      return actions;
+    },
+  };
+  ctx.own(vscode.languages.registerCodeActionsProvider(COLLECTION_DOCUMENTS, duplicates, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
+
+  ctx.own(
+    vscode.commands.registerCommand(SEARCH_LIBRARY_COMMAND, async (uriArg?: unknown, rangeArg?: unknown) => {
+      const target = await keyToReplace(uriArg, rangeArg);
+      if (!target) {
+        void vscode.window.showInformationMessage('CiteLens: put the cursor on a citation key (or in a citation) to search the library for a replacement.');
+        return;
+      }
+      if (!collections.isReady) await collections.whenReady();
+      const picked = await pickPaper(collections, target.editor.document.getText(target.range));
+      if (!picked) return;
+      await target.editor.edit((b) => b.replace(target.range, picked));
+    }),
+  );
+}
+
+interface PaperItem extends vscode.QuickPickItem {
+  key: string;
+}
+
+/** A QuickPick over the library, searched as you type; resolves to the chosen key. */
+function pickPaper(collections: WorkspaceCollections, initial: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const pick = vscode.window.createQuickPick<PaperItem>();
+    pick.title = 'CiteLens: search the library';
+    pick.placeholder = 'Authors, title words, year, venue or key';
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    const update = () => {
+      const hits = pick.value.trim() ? collections.index.search(pick.value, PICK_LIMIT) : [];
+      pick.items = hits.map((h) => ({
+        key: h.key,
+        label: h.key,
+        description: `${formatAuthorsShort(h.paper.authors, h.paper.etAl) || 'Anonymous'}${h.paper.year ? ` (${h.paper.year})` : ''}`,
+        detail: h.paper.title,
+        // Our search decides; VS Code's own filter must not hide results.
+        alwaysShow: true,
+      }));
+    };
+    pick.value = initial;
+    update();
+    let chosen: string | undefined;
+    pick.onDidChangeValue(update);
+    pick.onDidAccept(() => {
+      chosen = pick.selectedItems[0]?.key ?? pick.activeItems[0]?.key;
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(chosen);
+    });
+    pick.show();
+  });
+}
+
+/** The editor and range of the key to replace: from a quick fix's arguments, else the cursor. */
+async function keyToReplace(uriArg: unknown, rangeArg: unknown): Promise<{ editor: vscode.TextEditor; range: vscode.Range } | undefined> {
+  if ((uriArg instanceof vscode.Uri || typeof uriArg === 'string') && rangeArg instanceof vscode.Range) {
+    const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (!syntaxOf(doc)) return undefined;
+    const editor = await vscode.window.showTextDocument(doc);
+    return { editor, range: rangeArg };
+  }
+  const editor = vscode.window.activeTextEditor;
+  const syntax = editor && syntaxOf(editor.document);
+  if (!editor || !syntax) return undefined;
+  const text = editor.document.getText();
+  const offset = editor.document.offsetAt(editor.selection.active);
+  const ctx = citeContext(text, offset, syntax, readSettings().citeCommands);
+  if (!ctx) return undefined;
+  return { editor, range: new vscode.Range(editor.document.positionAt(ctx.start), editor.document.positionAt(Math.max(ctx.end, offset))) };
+}

@@ -1,0 +1,319 @@
+/**
+ * The workspace's citing documents (`.tex`, `.md`, `.qmd`, `.Rmd`), open or not, and their
+ * citation scans, for references, rename and diagnostics. Open documents are read from the
+ * editor, the others through `vscode.workspace.fs` (desktop and web-worker hosts alike).
+ * Scans are cached by URI and document version (open) or modification time and size (closed).
+ * Also knows which LaTeX main files include a file (`\input`, `\include`, `\subfile`, …).
+ */
+import * as vscode from 'vscode';
+import { DocumentScan, scanDocument } from '../core/citations';
+import { isCollectionFile } from '../core/collection';
+import { LineIndex } from '../core/model';
+import { declaredLatexRoot, isLatexMain, KeyInCollection, keyInCollectionAt } from '../core/navigation';
+import { citationKeyAt, KeyAt } from '../core/citeContext';
+import { WorkspaceCollections } from './collections';
+import { CiteLensContext, readSettings, syntaxOf } from './context';
+
+const CITING_GLOB = '**/*.{tex,md,qmd,Rmd,rmd}';
+/** Files read at once when scanning the workspace. */
+const READ_BATCH = 16;
+
+export interface ScannedDocument {
+  uri: vscode.Uri;
+  syntax: 'latex' | 'markdown';
+  text: string;
+  scan: DocumentScan;
+  lineIndex: LineIndex;
+  /** `v<version>` of an open document, `<mtime>:<size>` of a file on disk. */
+  version: string;
+  /** LaTeX: the file has `\documentclass`. */
+  isMain: boolean;
+  /** LaTeX: `% !TEX root =` or the subfiles class option, as written. */
+  declaredRoot?: string;
+}
+
+export function syntaxOfPath(path: string): 'latex' | 'markdown' | undefined {
+  if (/\.(tex|ltx)$/i.test(path)) return 'latex';
+  if (/\.(md|markdown|qmd|rmd)$/i.test(path)) return 'markdown';
+  return undefined;
+}
+
+/** A document-relative or absolute path as a URI (as the collections service resolves them); undefined for `~` paths. */
+export function resolveRelative(base: vscode.Uri, path: string): vscode.Uri | undefined {
+  if (/^[a-zA-Z][\w+.-]*:\/\//.test(path)) return vscode.Uri.parse(path);
+  if (path.startsWith('/')) return base.with({ path });
+  if (/^[a-zA-Z]:[\\/]/.test(path)) return vscode.Uri.file(path);
+  if (path.startsWith('~')) return undefined;
+  return vscode.Uri.joinPath(base, path);
+}
+
+export function folderOf(uri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(uri, '..');
+}
+
+/** What is under the cursor: a cited key, or a key in a collection (entry key, crossref/xdata value). */
+export type KeyTarget = { where: 'citation'; found: KeyAt; range: vscode.Range } | { where: 'collection'; found: KeyInCollection; range: vscode.Range; file: string };
+
+export class CitingDocuments implements vscode.Disposable {
+  private readonly cache = new Map<string, ScannedDocument>();
+  private files: Promise<vscode.Uri[]> | undefined;
+  /** Child URI → the main files that include it; rebuilt lazily. */
+  private graph: Promise<Map<string, Set<string>>> | undefined;
+  private readonly structureChanged = new vscode.EventEmitter<void>();
+  /** Fires when the include structure or the named bibliographies of LaTeX files may have changed. */
+  readonly onDidChangeStructure = this.structureChanged.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    ctx: CiteLensContext,
+    private readonly collections: WorkspaceCollections,
+  ) {
+    ctx.own(this);
+    const watcher = vscode.workspace.createFileSystemWatcher(CITING_GLOB);
+    this.disposables.push(watcher);
+    const onDisk = (uri: vscode.Uri, listChanged: boolean) => {
+      const key = uri.toString();
+      const cached = this.cache.get(key);
+      if (cached && !cached.version.startsWith('v')) this.cache.delete(key);
+      if (listChanged) this.files = undefined;
+      if (syntaxOfPath(uri.path) === 'latex') this.invalidateGraph();
+    };
+    watcher.onDidCreate((uri) => onDisk(uri, true));
+    watcher.onDidDelete((uri) => onDisk(uri, true));
+    watcher.onDidChange((uri) => onDisk(uri, false));
+    this.disposables.push(
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        const cached = this.cache.get(doc.uri.toString());
+        if (cached?.version.startsWith('v')) this.cache.delete(doc.uri.toString());
+        // Unsaved include changes are gone with the document.
+        if (cached?.syntax === 'latex') this.invalidateGraph();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.files = undefined;
+        this.invalidateGraph();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('files.exclude') || e.affectsConfiguration('citelens.latex.citeCommands')) {
+          this.files = undefined;
+          this.cache.clear();
+          this.invalidateGraph();
+        }
+      }),
+    );
+  }
+
+  private invalidateGraph(): void {
+    this.graph = undefined;
+    this.structureChanged.fire();
+  }
+
+  /** Citing files of the workspace folders (minus `files.exclude` and `node_modules`) and every open citing document. */
+  async list(): Promise<vscode.Uri[]> {
+    this.files ??= findCitingFiles();
+    const files = await this.files.catch(() => [] as vscode.Uri[]);
+    const seen = new Set(files.map((u) => u.toString()));
+    const out = files.slice();
+    // Not the read-only views of other schemes (git:, output:, diff views…).
+    const schemes = new Set(['file', 'untitled', ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.scheme)]);
+    for (const doc of vscode.workspace.textDocuments) {
+      if (!schemes.has(doc.uri.scheme) || !syntaxOf(doc) || seen.has(doc.uri.toString())) continue;
+      seen.add(doc.uri.toString());
+      out.push(doc.uri);
+    }
+    return out;
+  }
+
+  /** The scan of an open document (synchronous; cached per version). */
+  ofDocument(doc: vscode.TextDocument): ScannedDocument | undefined {
+    const syntax = syntaxOf(doc);
+    if (!syntax) return undefined;
+    const key = doc.uri.toString();
+    const version = `v${doc.version}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.version === version && cached.syntax === syntax) return cached;
+    return this.store(this.build(doc.uri, syntax, doc.getText(), version), cached);
+  }
+
+  /** The current scan of a file: the open document's text if it is open, else the file on disk. */
+  async get(uri: vscode.Uri, options: { trustCache?: boolean } = {}): Promise<ScannedDocument | undefined> {
+    const key = uri.toString();
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (open) return this.ofDocument(open);
+    const syntax = syntaxOfPath(uri.path);
+    if (!syntax) return undefined;
+    const cached = this.cache.get(key);
+    // The watcher drops changed files, so callers that run often may skip the stat.
+    if (cached && options.trustCache && !cached.version.startsWith('v')) return cached;
+    let version: string;
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.type & vscode.FileType.Directory) return undefined;
+      version = `${stat.mtime}:${stat.size}`;
+      if (cached && cached.version === version) return cached;
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      return this.store(this.build(uri, syntax, new TextDecoder('utf-8').decode(bytes), version), cached);
+    } catch {
+      this.cache.delete(key);
+      return undefined;
+    }
+  }
+
+  /** Scans of every citing document (reads only what changed since the last call). */
+  async all(token?: vscode.CancellationToken): Promise<ScannedDocument[]> {
+    const uris = await this.list();
+    const out: ScannedDocument[] = [];
+    for (let i = 0; i < uris.length; i += READ_BATCH) {
+      if (token?.isCancellationRequested) break;
+      const batch = await Promise.all(uris.slice(i, i + READ_BATCH).map((u) => this.get(u)));
+      for (const s of batch) if (s) out.push(s);
+    }
+    return out;
+  }
+
+  private build(uri: vscode.Uri, syntax: 'latex' | 'markdown', text: string, version: string): ScannedDocument {
+    const scan = scanDocument(text, syntax, readSettings().citeCommands);
+    const latex = syntax === 'latex';
+    return { uri, syntax, text, scan, lineIndex: new LineIndex(text), version, isMain: latex && isLatexMain(text), declaredRoot: latex ? declaredLatexRoot(text) : undefined };
+  }
+
+  private store(scanned: ScannedDocument, old: ScannedDocument | undefined): ScannedDocument {
+    this.cache.set(scanned.uri.toString(), scanned);
+    if (scanned.syntax !== 'latex') return scanned;
+    // A file first read while the graph is built is part of it; a newly opened document may not be.
+    const changed = old ? structureOf(old) !== structureOf(scanned) : scanned.version.startsWith('v') && (scanned.isMain || scanned.scan.includes.length > 0);
+    if (changed) this.invalidateGraph();
+    return scanned;
+  }
+
+  range(doc: ScannedDocument, start: number, end: number): vscode.Range {
+    const s = doc.lineIndex.positionAt(start);
+    const e = doc.lineIndex.positionAt(end);
+    return new vscode.Range(s.line, s.column, e.line, e.column);
+  }
+
+  /** The collections a document names, resolved relative to it (what the collections service also reads). */
+  namedCollections(doc: ScannedDocument): string[] {
+    const out = new Set(this.collections.namedCollections(doc.uri));
+    if (doc.uri.scheme !== 'untitled') {
+      for (const ref of doc.scan.bibliographies) {
+        if (!isCollectionFile(ref.path)) continue;
+        const uri = resolveRelative(folderOf(doc.uri), ref.path);
+        if (uri) out.add(uri.toString());
+      }
+    }
+    return [...out];
+  }
+
+  /**
+   * The collections a document's citations are checked against: the ones it names; for a
+   * LaTeX file that names none, the ones its main files name. Only collections that were read
+   * count; undefined when there are none (check against the whole library).
+   */
+  async scopeOf(doc: ScannedDocument): Promise<Set<string> | undefined> {
+    const named = new Set(this.namedCollections(doc));
+    if (named.size === 0 && doc.syntax === 'latex') {
+      for (const root of await this.mainFilesOf(doc)) {
+        const scanned = await this.get(vscode.Uri.parse(root), { trustCache: true });
+        if (scanned) for (const f of this.namedCollections(scanned)) named.add(f);
+      }
+    }
+    const loaded = new Set(this.collections.library.files);
+    const scope = new Set([...named].filter((f) => loaded.has(f)));
+    return scope.size ? scope : undefined;
+  }
+
+  /** The main files (with `\documentclass`) that include this LaTeX file, directly or not. */
+  async mainFilesOf(doc: ScannedDocument): Promise<string[]> {
+    if (doc.declaredRoot) {
+      const root = resolveRelative(folderOf(doc.uri), doc.declaredRoot);
+      if (root && root.toString() !== doc.uri.toString()) return [root.toString()];
+    }
+    if (doc.isMain) return [];
+    this.graph ??= this.buildGraph();
+    const graph = await this.graph;
+    return [...(graph.get(doc.uri.toString()) ?? [])];
+  }
+
+  private async buildGraph(): Promise<Map<string, Set<string>>> {
+    const uris = (await this.list()).filter((u) => syntaxOfPath(u.path) === 'latex' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === u.toString() && syntaxOf(d) === 'latex'));
+    const docs = new Map<string, ScannedDocument>();
+    for (let i = 0; i < uris.length; i += READ_BATCH) {
+      const batch = await Promise.all(uris.slice(i, i + READ_BATCH).map((u) => this.get(u, { trustCache: true })));
+      for (const d of batch) if (d && d.syntax === 'latex') docs.set(d.uri.toString(), d);
+    }
+    const graph = new Map<string, Set<string>>();
+    for (const root of docs.values()) {
+      if (!root.isMain || root.declaredRoot) continue;
+      const base = folderOf(root.uri);
+      const rootKey = root.uri.toString();
+      const seen = new Set([rootKey]);
+      const visit = (file: ScannedDocument, depth: number) => {
+        if (depth > 32) return;
+        for (const inc of file.scan.includes) {
+          // LaTeX resolves \input relative to the main file's folder; fall back to the including file's.
+          const candidates = [resolveRelative(base, inc.path), resolveRelative(folderOf(file.uri), inc.path)];
+          const child = candidates.map((c) => c && docs.get(c.toString())).find((d) => d !== undefined);
+          if (!child) continue;
+          const key = child.uri.toString();
+          if (seen.has(key)) continue;
+          seen.add(key);
+          let parents = graph.get(key);
+          if (!parents) graph.set(key, (parents = new Set()));
+          parents.add(rootKey);
+          visit(child, depth + 1);
+        }
+      };
+      visit(root, 0);
+    }
+    return graph;
+  }
+
+  /**
+   * The key under the cursor: a citation in a LaTeX/Markdown document, or, in a collection
+   * the library has read, an entry's key or a key in a `crossref`/`xdata` value.
+   */
+  keyAt(document: vscode.TextDocument, position: vscode.Position): KeyTarget | undefined {
+    const syntax = syntaxOf(document);
+    const offset = document.offsetAt(position);
+    if (syntax) {
+      const found = citationKeyAt(document.getText(), offset, syntax, readSettings().citeCommands);
+      if (!found) return undefined;
+      return { where: 'citation', found, range: new vscode.Range(document.positionAt(found.start), document.positionAt(found.end)) };
+    }
+    const file = document.uri.toString();
+    const result = this.collections.library.fileResult(file);
+    if (!result) return undefined;
+    const found = keyInCollectionAt(this.collections.library.entriesOf(file), offset);
+    if (!found) return undefined;
+    // The library may not have caught up with the last keystrokes: trust only what the text still says.
+    const range = new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));
+    if (document.getText(range) !== found.key) return undefined;
+    return { where: 'collection', found, range, file };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.structureChanged.dispose();
+    this.cache.clear();
+  }
+}
+
+/** What of a LaTeX scan changes the include graph or scopes. */
+function structureOf(d: ScannedDocument): string {
+  return JSON.stringify([d.isMain, d.declaredRoot ?? '', d.scan.includes.map((i) => i.path), d.scan.bibliographies.map((b) => b.path)]);
+}
+
+async function findCitingFiles(): Promise<vscode.Uri[]> {
+  if (!vscode.workspace.workspaceFolders?.length) return [];
+  // An explicit exclude replaces `files.exclude`, so it is rebuilt here with node_modules added.
+  const patterns = ['**/node_modules/**'];
+  let simple = true;
+  const excludes = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {};
+  for (const [glob, on] of Object.entries(excludes)) {
+    if (on !== true) continue;
+    if (/[{},]/.test(glob)) simple = false;
+    patterns.push(glob);
+  }
+  const found = simple ? await vscode.workspace.findFiles(CITING_GLOB, `{${patterns.join(',')}}`) : await vscode.workspace.findFiles(CITING_GLOB, undefined);
+  return found.filter((u) => !/\/node_modules\//.test(u.path));
+}
