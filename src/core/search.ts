@@ -240,8 +240,10 @@ export class PaperIndex {
   /** Document id, or ids when a key is defined more than once, by key. */
   private byKey = new Map<string, number | number[]>();
   private byFile = new Map<string, number[]>();
-  /** Key fast path: ids by the first two characters of the lower-cased key. */
+  /** Key fast path: ids by the first two and the first four characters of the lower-cased key. */
   private keyBuckets = new Map<string, number[]>();
+  /** Documents below this id are in `keyBuckets` (filled lazily, like the term buckets). */
+  private keyBucketedDocs = 0;
 
   // Vocabulary and postings.
   private termIds = new Map<string, number>();
@@ -264,6 +266,8 @@ export class PaperIndex {
   /** Term ids of recent venues (venues repeat across many papers). */
   private venueCache = new Map<string, number[]>();
   private counter = new TermCounter();
+  /** Tokens of the text being counted: start, end and hash each (see `scanTokens`). */
+  private spans: Int32Array = new Int32Array(3 * 256);
   /** Forward lists (term id × 64 + weight) per document, for checking few candidates. */
   private fwd1 = new ForwardPool();
   private fwd2 = new ForwardPool();
@@ -405,7 +409,7 @@ export class PaperIndex {
     for (;;) {
       if (options.signal?.aborted) return;
       const start = now();
-      if (!this.registerTerms(sliceMs)) {
+      if (!this.registerKeys(sliceMs) || !this.registerTerms(sliceMs - (now() - start))) {
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         continue;
       }
@@ -525,13 +529,12 @@ export class PaperIndex {
     else if (typeof same === 'number') this.byKey.set(p.key, [same, d]);
     else same.push(d);
     pushTo(this.byFile, p.file, d);
-    if (kl.length >= 2) pushTo(this.keyBuckets, kl.slice(0, 2), d);
-    if (kl.length >= 4) pushTo(this.keyBuckets, kl.slice(0, 4), d);
 
     // Per-field token counts → one weight per distinct term (postings follow in postDocs).
     const counter = this.counter;
     counter.beginDoc();
-    this.addField(keyTokens(p.key), 'key');
+    counter.beginField();
+    this.endField('key', this.countTokens(p.key, true));
     counter.beginField();
     this.endField('title', this.countTokens(p.title));
     counter.beginField();
@@ -575,43 +578,91 @@ export class PaperIndex {
   }
 
   /**
-   * Counts the tokens of `s` (exactly those of `tokenize(s)`) into the current field;
-   * returns how many. Plain ASCII text, most of a library, is scanned in place: no
-   * lower-cased copy, no token strings, one hash lookup per token.
+   * Counts the tokens of `s` (exactly those of `tokenize(s)`, or of `keyTokens(s)` with
+   * `keyRuns`) into the current field; returns how many. Plain ASCII text, most of a
+   * library, is scanned in place: no lower-cased copy, no token strings, one hash lookup
+   * per token.
    */
-  private countTokens(s: string): number {
+  private countTokens(s: string, keyRuns = false): number {
     if (!s) return 0;
-    if (NON_ASCII.test(s)) {
-      const tokens = tokenize(s);
+    const n = this.scanTokens(s, keyRuns);
+    if (n < 0) {
+      const tokens = keyRuns ? keyTokens(s) : tokenize(s);
       for (let i = 0; i < tokens.length; i++) this.counter.count(this.termId(tokens[i]));
       return tokens.length;
     }
-    let count = 0;
+    const spans = this.spans;
+    for (let k = 0; k < 3 * n; k += 3) {
+      const from = spans[k];
+      const to = spans[k + 1];
+      let id = this.termTable.find(s, from, to, spans[k + 2], this.terms);
+      if (id < 0) id = this.termId(s.slice(from, to).toLowerCase());
+      this.counter.count(id);
+    }
+    return n;
+  }
+
+  /**
+   * Splits ASCII text into the tokens `tokenize` gives (runs of letters and digits,
+   * lower-cased), each recorded in `spans` as start, end and hash; with `keyRuns` a token
+   * that mixes letters and digits is followed by its letter and digit runs, as in
+   * `keyTokens`. Returns the number of tokens, or -1 for text left to `tokenize`
+   * (non-ASCII characters or apostrophes).
+   */
+  private scanTokens(s: string, keyRuns: boolean): number {
+    let n = 0;
     let start = -1;
     let hash = HASH_SEED;
-    let apostrophe = false;
-    for (let i = 0, n = s.length; i <= n; i++) {
-      let c = i < n ? s.charCodeAt(i) : 32;
+    let letters = false;
+    let digits = false;
+    for (let i = 0, len = s.length; i <= len; i++) {
+      let c = i < len ? s.charCodeAt(i) : 32;
+      if (c >= 128 || c === 39) return -1;
       if (c >= 65 && c <= 90) c += 32;
-      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      const letter = c >= 97 && c <= 122;
+      if (letter || (c >= 48 && c <= 57)) {
         if (start < 0) {
           start = i;
           hash = HASH_SEED;
-          apostrophe = false;
+          letters = digits = false;
         }
         hash = hashStep(hash, c);
-      } else if (c === 39) {
-        // `O'Brien` is one token, `obrien` (tokenize drops apostrophes).
-        if (start >= 0) apostrophe = true;
+        if (letter) letters = true;
+        else digits = true;
       } else if (start >= 0) {
-        let id = apostrophe ? -1 : this.termTable.find(s, start, i, hash, this.terms);
-        if (id < 0) id = this.termId(s.slice(start, i).toLowerCase().replace(APOSTROPHES, ''));
-        this.counter.count(id);
-        count++;
+        this.addSpan(n++, start, i, hash);
+        if (keyRuns && letters && digits) n = this.addRuns(s, start, i, n);
         start = -1;
       }
     }
-    return count;
+    return n;
+  }
+
+  /** Records the letter and digit runs of the ASCII token `s[from..to)` as spans n, n+1, … */
+  private addRuns(s: string, from: number, to: number, n: number): number {
+    let runStart = from;
+    let hash = HASH_SEED;
+    let digitRun = isAsciiDigit(s.charCodeAt(from));
+    for (let i = from; i < to; i++) {
+      let c = s.charCodeAt(i);
+      if (c >= 65 && c <= 90) c += 32;
+      if (isAsciiDigit(c) !== digitRun) {
+        this.addSpan(n++, runStart, i, hash);
+        runStart = i;
+        hash = HASH_SEED;
+        digitRun = !digitRun;
+      }
+      hash = hashStep(hash, c);
+    }
+    this.addSpan(n++, runStart, to, hash);
+    return n;
+  }
+
+  private addSpan(n: number, from: number, to: number, hash: number): void {
+    if (3 * n + 3 > this.spans.length) this.spans = growI32(this.spans, this.spans.length * 2);
+    this.spans[3 * n] = from;
+    this.spans[3 * n + 1] = to;
+    this.spans[3 * n + 2] = hash;
   }
 
   /**
@@ -859,6 +910,28 @@ export class PaperIndex {
     return id >= terms.length;
   }
 
+  /**
+   * Adds documents new since the last call to the key buckets (by the first key query or
+   * indexAbstracts' slices, to keep phase 1 short). Stops after `budgetMs`; returns true when
+   * all are registered.
+   */
+  private registerKeys(budgetMs: number): boolean {
+    const keys = this.keyLower;
+    const start = budgetMs === Infinity ? 0 : now();
+    let d = this.keyBucketedDocs;
+    for (; d < keys.length; d++) {
+      const kl = keys[d];
+      if (kl !== undefined && kl.length >= 2) pushTo(this.keyBuckets, kl.slice(0, 2), d);
+      if (kl !== undefined && kl.length >= 4) pushTo(this.keyBuckets, kl.slice(0, 4), d);
+      if ((d & 1023) === 1023 && budgetMs !== Infinity && now() - start >= budgetMs) {
+        d++;
+        break;
+      }
+    }
+    this.keyBucketedDocs = d;
+    return d >= keys.length;
+  }
+
   private sortBucket(b: Bucket): void {
     if (b.epoch === this.dfEpoch && b.sorted * 5 >= b.ids.length * 4) return;
     const terms = this.terms;
@@ -906,6 +979,7 @@ export class PaperIndex {
 
   private keyPrefixMatches(q: string): number[] {
     if (q.length < 2) return [];
+    this.registerKeys(Infinity);
     const bucketKey = q.slice(0, q.length >= 4 ? 4 : 2);
     const bucket = this.keyBuckets.get(bucketKey);
     if (!bucket) return [];
@@ -1369,6 +1443,10 @@ const HASH_SEED = 0x811c9dc5 | 0;
 
 function hashStep(hash: number, code: number): number {
   return Math.imul(hash ^ code, 0x01000193);
+}
+
+function isAsciiDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 function hashString(s: string): number {
