@@ -23,6 +23,13 @@ import { PaperIndex } from '../src/core/search';
 import { parseBibtex } from '../src/core/bibtex';
 import { toPaper } from '../src/core/paper';
 
+/** JS heap plus typed-array buffers (the index keeps its postings in typed arrays). */
+function usedMemory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+
 v8.setFlagsFromString('--expose-gc');
 const gc: () => void = vm.runInNewContext('gc');
 
@@ -343,7 +350,7 @@ export async function runSearchBench(
 ): Promise<SearchBenchResult> {
   const name = options.engine ?? 'PaperIndex';
   gc();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = usedMemory();
   const engine = ENGINES[name]();
   const cpu0 = process.cpuUsage();
   let t = performance.now();
@@ -355,7 +362,7 @@ export async function runSearchBench(
   const p2 = await engine.phase2();
   const phase2Ms = performance.now() - t;
   gc();
-  const heapMB = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+  const heapMB = (usedMemory() - heapBefore) / 1e6;
 
   // Warm up (JIT) on a few queries not counted, then time each query once.
   for (const q of queries.slice(0, 50)) engine.search(q.query);

@@ -46,6 +46,8 @@ const SPACE = 32;
 const TAB = 9;
 const BOM = 0xfeff;
 const BACKSLASH = 92;
+/** Size of the field-name intern table (a power of two). */
+const NAME_SLOTS = 512;
 
 function isSpace(c: number): boolean {
   return c === SPACE || c === NEWLINE || c === CR || c === TAB || c === 12 || c === 11;
@@ -138,6 +140,8 @@ class BibtexReader {
   /** Key of the entry being read, for messages. */
   private currentKey = '';
   private currentLabel = '';
+  /** Interned field names by hash slot (see fieldName). */
+  private readonly names: (string | undefined)[] = new Array(NAME_SLOTS);
   /** A value already reported why the entry stopped early (one problem, one diagnostic). */
   private stopReported = false;
 
@@ -455,7 +459,7 @@ class BibtexReader {
         p = r.end;
         continue;
       }
-      const name = text.slice(nameStart, nameEnd).toLowerCase();
+      const name = this.fieldName(nameStart, nameEnd);
       p = this.skipSpace(p);
       if (text.charCodeAt(p) !== EQUALS) {
         damaged = true;
@@ -502,6 +506,32 @@ class BibtexReader {
       if (r.stop) return { fields, end: r.end, stop: r.stop, damaged };
       p = r.end;
     }
+  }
+
+  /**
+   * The lower-cased field name at [start, end), interned: a big library repeats a few dozen
+   * names a million times, and slicing and lower-casing each one was a large share of GC.
+   */
+  private fieldName(start: number, end: number): string {
+    const text = this.text;
+    let hash = 0;
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + (text.charCodeAt(i) | 0x20)) | 0;
+    const slot = hash & (NAME_SLOTS - 1);
+    const known = this.names[slot];
+    if (known !== undefined && known.length === end - start) {
+      let same = true;
+      for (let i = 0; i < known.length; i++) {
+        const c = text.charCodeAt(start + i);
+        if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== known.charCodeAt(i)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return known;
+    }
+    const name = text.slice(start, end).toLowerCase();
+    this.names[slot] = name;
+    return name;
   }
 
   /** Recovery inside an entry: skip to just after the next `,` at brace depth 0. */

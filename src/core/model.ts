@@ -85,26 +85,35 @@ export interface ParseResult {
 
 /** Offset ↔ line/column over a file's text. Built in one pass over the text. */
 export class LineIndex {
-  private readonly lineStarts: number[];
+  /** Offsets where lines start, in a typed array (a 50 MB file has 1.5 million lines). */
+  private readonly lineStarts: Int32Array;
+  private readonly count: number;
 
   constructor(text: string) {
-    const starts = [0];
+    let starts = new Int32Array(Math.max(16, text.length >> 6));
+    let n = 1;
     let i = text.indexOf('\n');
     while (i !== -1) {
-      starts.push(i + 1);
+      if (n === starts.length) {
+        const bigger = new Int32Array(starts.length * 2);
+        bigger.set(starts);
+        starts = bigger;
+      }
+      starts[n++] = i + 1;
       i = text.indexOf('\n', i + 1);
     }
     this.lineStarts = starts;
+    this.count = n;
   }
 
   get lineCount(): number {
-    return this.lineStarts.length;
+    return this.count;
   }
 
   positionAt(offset: number): LineColumn {
     const starts = this.lineStarts;
     let lo = 0;
-    let hi = starts.length - 1;
+    let hi = this.count - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (starts[mid] <= offset) lo = mid;
@@ -114,7 +123,7 @@ export class LineIndex {
   }
 
   offsetAt(line: number, column: number): number {
-    const l = Math.max(0, Math.min(line, this.lineStarts.length - 1));
+    const l = Math.max(0, Math.min(line, this.count - 1));
     return this.lineStarts[l] + column;
   }
 }
