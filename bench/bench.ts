@@ -39,7 +39,7 @@ function median(xs: number[]): number {
 }
 
 function runReader(reader: string, file: string, runs: number): ReaderResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'parse-worker.ts'), reader, file, String(runs)], { cwd: root, maxBuffer: 1 << 20, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'parse-worker.ts'), reader, file, String(runs)], { cwd: root, maxBuffer: 1 << 20, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as ReaderResult;
 }
 

@@ -45,11 +45,11 @@ export interface Entry {
   file: string;
   format: SourceFormat;
   /** From the `@` to the closing delimiter (or to where a broken entry was cut). */
-  span: Span;
-  keySpan: Span;
+  readonly span: Span;
+  readonly keySpan: Span;
   /** Line/column of the `@` (0-based). */
-  line: number;
-  column: number;
+  readonly line: number;
+  readonly column: number;
   /** Fields by lower-cased name, in source order; the first occurrence of a name wins. */
   fields: Record<string, Field>;
   /** Set when the entry was recovered from a broken source (still usable). */
@@ -80,7 +80,7 @@ export interface ParseResult {
   strings: Record<string, string>;
   /** `@preamble` contents, raw. */
   preambles: string[];
-  lineIndex: LineIndex;
+  readonly lineIndex: LineIndex;
 }
 
 /** Offset ↔ line/column over a file's text. Built in one pass over the text. */
@@ -110,7 +110,8 @@ export class LineIndex {
     return this.count;
   }
 
-  positionAt(offset: number): LineColumn {
+  /** The 0-based line of an offset. */
+  lineAt(offset: number): number {
     const starts = this.lineStarts;
     let lo = 0;
     let hi = this.count - 1;
@@ -119,7 +120,17 @@ export class LineIndex {
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, column: offset - starts[lo] };
+    return lo;
+  }
+
+  /** The offset where a line starts. */
+  lineStart(line: number): number {
+    return this.lineStarts[Math.max(0, Math.min(line, this.count - 1))];
+  }
+
+  positionAt(offset: number): LineColumn {
+    const line = this.lineAt(offset);
+    return { line, column: offset - this.lineStarts[line] };
   }
 
   offsetAt(line: number, column: number): number {

@@ -59,14 +59,15 @@ describe('Library model', () => {
 
   test('crossref inheritance across files, with biblatex title → booktitle', () => {
     const text = readFileSync(join(fixtures, 'biblatex.bib'), 'utf8');
-    const result = parseBibtex(text, 'biblatex.bib');
-    const child = { ...result.entries.find((e) => e.key === 'child2020')!, file: 'child.bib' };
-    const parent = { ...result.entries.find((e) => e.key === 'proc2020')!, file: 'parent.bib' };
+    // The parent is defined in another file, read after the child.
+    const child = parseBibtex(text.slice(text.indexOf('@inproceedings{child2020'), text.indexOf('@xdata')), 'child.bib');
+    const parent = parseBibtex(text.slice(0, text.indexOf('@inproceedings{child2020')), 'parent.bib');
+    assert.deepEqual([child.entries.map((e) => e.key), parent.entries.map((e) => e.key)], [['child2020'], ['proc2020']]);
     const lib = new Library();
-    lib.setFile({ ...result, entries: [child], file: 'child.bib' });
+    lib.setFile(child);
     assert.equal(lib.paper('child2020')?.venue, '');
     assert.ok(lib.diagnostics('child.bib').some((d) => d.code === 'missing-parent'));
-    const change = lib.setFile({ ...result, entries: [parent], file: 'parent.bib' });
+    const change = lib.setFile(parent);
     assert.deepEqual([...change.dependentFiles], ['child.bib']);
     const paper = lib.paper('child2020')!;
     assert.equal(paper.title, 'A Paper in the Proceedings');
