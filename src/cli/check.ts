@@ -4,8 +4,8 @@
  * none, against the .bib files under the document's folder.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, relative, resolve } from 'node:path';
-import { DocumentScan, scanDocument } from '../core/citations';
+import { dirname, relative, resolve } from 'node:path';
+import { DocumentScan, scanDocument, syntaxOfPath } from '../core/citations';
 import { DocumentSyntax } from '../core/citeContext';
 import { parseCollection } from '../core/collection';
 import { decodeCollection } from '../core/encoding';
@@ -25,13 +25,6 @@ export interface CheckResult {
   undefined: Array<{ file: string; line: number; column: number; key: string; suggestion?: string }>;
   /** Problems that are not undefined keys (a named collection missing, an unreadable include). */
   warnings: string[];
-}
-
-export function syntaxOfPath(path: string): DocumentSyntax | undefined {
-  const ext = extname(path).toLowerCase();
-  if (['.tex', '.ltx', '.latex'].includes(ext)) return 'latex';
-  if (['.md', '.markdown', '.qmd', '.rmd', '.pandoc'].includes(ext)) return 'markdown';
-  return undefined;
 }
 
 interface ScannedFile {

@@ -34,6 +34,13 @@ export interface DocumentScan {
   bibliographies: BibReference[];
 }
 
+/** The document syntax a file name implies (LaTeX or Pandoc Markdown), if any. */
+export function syntaxOfPath(path: string): DocumentSyntax | undefined {
+  if (/\.(tex|ltx|latex|sty|cls)$/i.test(path)) return 'latex';
+  if (/\.(md|markdown|qmd|rmd|pandoc)$/i.test(path)) return 'markdown';
+  return undefined;
+}
+
 export function scanDocument(text: string, syntax: DocumentSyntax, extraCommands: readonly string[] = []): DocumentScan {
   return syntax === 'latex' ? scanLatex(text, extraCommands) : scanMarkdown(text);
 }

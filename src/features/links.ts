@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { bibReferences } from '../core/bibrefs';
-import { folderOf, resolveRelative } from '../vscode/citingDocuments';
+import { folderOf, resolveRelative } from '../vscode/paths';
 import { CITING_DOCUMENTS, CiteLensContext, syntaxOf } from '../vscode/context';
 
 export function registerLinks(ctx: CiteLensContext): void {

@@ -6,13 +6,14 @@
  * Also knows which LaTeX main files include a file (`\input`, `\include`, `\subfile`, …).
  */
 import * as vscode from 'vscode';
-import { DocumentScan, scanDocument } from '../core/citations';
+import { DocumentScan, scanDocument, syntaxOfPath } from '../core/citations';
 import { isCollectionFile } from '../core/collection';
 import { LineIndex } from '../core/model';
 import { declaredLatexRoot, isLatexMain, KeyInCollection, keyInCollectionAt } from '../core/navigation';
 import { citationKeyAt, KeyAt } from '../core/citeContext';
 import { WorkspaceCollections } from './collections';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
+import { folderOf, resolveRelative } from './paths';
 
 const CITING_GLOB = '**/*.{tex,md,qmd,Rmd,rmd}';
 /** Files read at once when scanning the workspace. */
@@ -30,25 +31,6 @@ export interface ScannedDocument {
   isMain: boolean;
   /** LaTeX: `% !TEX root =` or the subfiles class option, as written. */
   declaredRoot?: string;
-}
-
-export function syntaxOfPath(path: string): 'latex' | 'markdown' | undefined {
-  if (/\.(tex|ltx)$/i.test(path)) return 'latex';
-  if (/\.(md|markdown|qmd|rmd)$/i.test(path)) return 'markdown';
-  return undefined;
-}
-
-/** A document-relative or absolute path as a URI (as the collections service resolves them); undefined for `~` paths. */
-export function resolveRelative(base: vscode.Uri, path: string): vscode.Uri | undefined {
-  if (/^[a-zA-Z][\w+.-]*:\/\//.test(path)) return vscode.Uri.parse(path);
-  if (path.startsWith('/')) return base.with({ path });
-  if (/^[a-zA-Z]:[\\/]/.test(path)) return vscode.Uri.file(path);
-  if (path.startsWith('~')) return undefined;
-  return vscode.Uri.joinPath(base, path);
-}
-
-export function folderOf(uri: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(uri, '..');
 }
 
 /** What is under the cursor: a cited key, or a key in a collection (entry key, crossref/xdata value). */

@@ -12,6 +12,7 @@ import { Library } from '../core/library';
 import { Diagnostic as CoreDiagnostic, ParseResult } from '../core/model';
 import { PaperIndex } from '../core/search';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
+import { folderOf, resolveRelative } from './paths';
 import { applyCollectionSetting, readDiagnosticSettings } from './diagnosticSettings';
 
 const WORKSPACE_GLOB = '**/*.{bib,bibtex,biblatex}';
@@ -109,7 +110,7 @@ export class WorkspaceCollections implements vscode.Disposable {
         if (hasGlobCharacters(entry)) {
           for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, entry), undefined)) add(uri, 'setting');
         } else {
-          const uri = resolvePath(folder.uri, entry);
+          const uri = resolveRelative(folder.uri, entry);
           if (uri) add(uri, 'setting');
           else this.ctx.log(`citelens.bibliographies: cannot resolve '${entry}' (use a path relative to the workspace folder, or an absolute one).`);
         }
@@ -200,10 +201,10 @@ export class WorkspaceCollections implements vscode.Disposable {
     if (!syntax) return;
     const refs = bibReferences(doc.getText(), syntax);
     const named = new Set<string>();
-    const dir = vscode.Uri.joinPath(doc.uri, '..');
+    const dir = folderOf(doc.uri);
     for (const ref of refs) {
       if (!isCollectionFile(ref.path)) continue;
-      const resolved = resolvePath(dir, ref.path);
+      const resolved = resolveRelative(dir, ref.path);
       if (!resolved) continue;
       const uri = resolved.toString();
       named.add(uri);
@@ -217,7 +218,7 @@ export class WorkspaceCollections implements vscode.Disposable {
   private watchNamed(uri: vscode.Uri): void {
     const key = uri.toString();
     if (this.namedWatchers.has(key) || vscode.workspace.getWorkspaceFolder(uri)) return;
-    const dir = vscode.Uri.joinPath(uri, '..');
+    const dir = folderOf(uri);
     const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, name));
     w.onDidChange(() => this.scheduleRead(uri));
@@ -370,15 +371,6 @@ export class WorkspaceCollections implements vscode.Disposable {
     this.diagnostics.dispose();
     this.changed.dispose();
   }
-}
-
-/** A document-relative or absolute path as a URI; undefined for `~` paths (no home folder in the web host). */
-function resolvePath(base: vscode.Uri, path: string): vscode.Uri | undefined {
-  if (/^[a-zA-Z][\w+.-]*:\/\//.test(path)) return vscode.Uri.parse(path);
-  if (path.startsWith('/')) return base.with({ path });
-  if (/^[a-zA-Z]:[\\/]/.test(path)) return vscode.Uri.file(path);
-  if (path.startsWith('~')) return undefined;
-  return vscode.Uri.joinPath(base, path);
 }
 
 const SEVERITY: Record<CoreDiagnostic['severity'], vscode.DiagnosticSeverity> = {

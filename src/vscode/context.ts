@@ -3,6 +3,7 @@
  * only composes features (the shape of rust-analyzer's `Ctx`).
  */
 import * as vscode from 'vscode';
+import { syntaxOfPath } from '../core/citations';
 
 export const LATEX_LANGUAGES = ['latex', 'tex', 'doctex'];
 export const MARKDOWN_LANGUAGES = ['markdown', 'quarto', 'rmd', 'pandoc', 'rmarkdown'];
@@ -17,9 +18,7 @@ export const CITING_DOCUMENTS: vscode.DocumentSelector = [
 export function syntaxOf(document: vscode.TextDocument): 'latex' | 'markdown' | undefined {
   if (LATEX_LANGUAGES.includes(document.languageId)) return 'latex';
   if (MARKDOWN_LANGUAGES.includes(document.languageId)) return 'markdown';
-  if (/\.(qmd|rmd|md|markdown)$/i.test(document.uri.path)) return 'markdown';
-  if (/\.(tex|ltx|sty|cls)$/i.test(document.uri.path)) return 'latex';
-  return undefined;
+  return syntaxOfPath(document.uri.path);
 }
 
 export interface Settings {
