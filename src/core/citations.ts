@@ -5,7 +5,8 @@
  * (`@fig-x`, `@tbl:x`, `@sec-x`) are not citations.
  */
 import { BibReference, bibReferences } from './bibrefs';
-import { commandPattern, DocumentSyntax, findClose, MULTICITE, PANDOC_TRAILING_PUNCTUATION } from './citeContext';
+import { citeArguments, commandPattern, DocumentSyntax, PANDOC_TRAILING_PUNCTUATION } from './citeContext';
+import { Span } from './model';
 
 export interface Citation {
   key: string;
@@ -146,38 +147,13 @@ function scanLatex(text: string, extraCommands: readonly string[]): DocumentScan
 
 const PARAGRAPH_BREAK = /\n[ \t\r]*\n/g;
 
-/** The `{…}` key groups after a citation command: one for ordinary commands, several for multicite ones. */
-function keyGroups(text: string, from: number, command: string): Array<{ start: number; end: number }> {
-  const multi = MULTICITE.test(command);
-  let skipFirstBraceGroup = /^(foreign|hyphen)[a-z]*cquote$/.test(command);
-  const groups: Array<{ start: number; end: number }> = [];
-  let p = from;
+/** The key lists after a citation command, within its paragraph; lists holding commands or groups are not keys. */
+function keyGroups(text: string, from: number, command: string): Span[] {
   // Arguments never run past a paragraph break: that bounds the work for an unclosed `\cite{`.
   PARAGRAPH_BREAK.lastIndex = from;
   const paragraphEnd = PARAGRAPH_BREAK.exec(text);
   const limit = paragraphEnd ? paragraphEnd.index : text.length;
-  while (p < limit) {
-    const c = text[p];
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
-      p++;
-      continue;
-    }
-    const close = c === '[' ? ']' : c === '(' ? ')' : c === '<' ? '>' : c === '{' ? '}' : '';
-    if (!close) break;
-    const end = findClose(text, p + 1, close, limit);
-    if (end < 0) break;
-    if (c === '{') {
-      if (skipFirstBraceGroup) skipFirstBraceGroup = false;
-      else {
-        const inner = text.slice(p + 1, end);
-        // A key list holds no commands or nested groups.
-        if (!/[\\{]/.test(inner)) groups.push({ start: p + 1, end });
-        if (!multi) break;
-      }
-    }
-    p = end + 1;
-  }
-  return groups;
+  return citeArguments(text, from, command, limit).keyGroups.filter((g) => !/[\\{]/.test(text.slice(g.start, g.end)));
 }
 
 const CROSS_REFERENCE = /^(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|tab|alg|apx)[-:]/;

@@ -4,6 +4,8 @@
  * unit-tested without VS Code.
  */
 
+import { Span } from './model';
+
 export type DocumentSyntax = 'latex' | 'markdown';
 
 export interface CiteContext {
@@ -23,7 +25,7 @@ export interface CiteContext {
 const LOOKBACK = 4000;
 
 const DEFAULT_COMMAND = '[a-zA-Z]*[cC]ite[a-zA-Z]*|bibentry|[a-zA-Z]*cquote';
-export const MULTICITE = /^(?:[a-zA-Z]*cites|[pP]arencites|[tT]extcites|[fF]ootcites|[sS]martcites|[sS]upercites|[aA]utocites|[fF]ootcitetexts|[cC]ites)$/;
+const MULTICITE = /^(?:[a-zA-Z]*cites|[pP]arencites|[tT]extcites|[fF]ootcites|[sS]martcites|[sS]upercites|[aA]utocites|[fF]ootcitetexts|[cC]ites)$/;
 
 const commandPatterns = new Map<string, RegExp>();
 
@@ -79,11 +81,29 @@ export function latexCiteContext(text: string, cursor: number, extraCommands: re
   const cmdComment = commentStart(text.slice(cmdLineStart, cmdStart));
   if (cmdComment >= 0) return undefined;
 
+  const args = citeArguments(text, windowStart + last.index + last[0].length, command, cursor);
+  return args.openKeyGroup === undefined ? undefined : keyGroupContext(text, args.openKeyGroup, cursor, command);
+}
+
+export interface CiteArguments {
+  /** The closed `{…}` key lists (contents only): one for ordinary commands, several for multicite ones. */
+  keyGroups: Span[];
+  /** Where a key list starts that is still open at `limit` (the cursor, for completion). */
+  openKeyGroup?: number;
+}
+
+/**
+ * The arguments after a citation command, up to `limit`: `*` is part of the command; `[..]`
+ * options, apacite `<..>` and biblatex `(..)` groups are skipped; `{..}` groups are key lists
+ * (csquotes' `\foreign…cquote` first takes a language). Completion and the citation scanner
+ * both use it, so they agree on what a citation is.
+ */
+export function citeArguments(text: string, from: number, command: string, limit: number): CiteArguments {
   const multi = MULTICITE.test(command);
   let skipFirstBraceGroup = /^(foreign|hyphen)[a-z]*cquote$/.test(command);
-  let p = windowStart + last.index + last[0].length;
-  let keyGroups = 0;
-  while (p < cursor) {
+  const result: CiteArguments = { keyGroups: [] };
+  let p = from;
+  while (p < limit) {
     const c = text[p];
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
       p++;
@@ -91,31 +111,31 @@ export function latexCiteContext(text: string, cursor: number, extraCommands: re
     }
     if (c === '%') {
       const nl = text.indexOf('\n', p);
-      if (nl < 0 || nl >= cursor) return undefined;
+      if (nl < 0 || nl >= limit) break;
       p = nl + 1;
       continue;
     }
     const close = c === '[' ? ']' : c === '(' ? ')' : c === '<' ? '>' : c === '{' ? '}' : '';
-    if (!close) return undefined;
-    if (c === '{' && !skipFirstBraceGroup) {
-      if (keyGroups > 0 && !multi) return undefined;
-      const end = findClose(text, p + 1, '}', cursor);
-      if (end < 0) return keyGroupContext(text, p + 1, cursor, command);
-      keyGroups++;
-      p = end + 1;
-      if (!multi) return undefined;
-      continue;
+    if (!close) break;
+    const isKeyGroup = c === '{' && !skipFirstBraceGroup;
+    const end = findClose(text, p + 1, close, limit);
+    if (end < 0) {
+      // Still open at the limit: for completion, the cursor is in a key list or an option.
+      if (isKeyGroup) result.openKeyGroup = p + 1;
+      break;
     }
-    const end = findClose(text, p + 1, close, cursor);
-    if (end < 0) return undefined; // the cursor is inside an option, not a key list
     if (c === '{') skipFirstBraceGroup = false;
+    if (isKeyGroup) {
+      result.keyGroups.push({ start: p + 1, end });
+      if (!multi) break;
+    }
     p = end + 1;
   }
-  return undefined;
+  return result;
 }
 
 /** Offset of the matching `close` before `limit`, honouring nested braces; -1 if none. */
-export function findClose(text: string, from: number, close: string, limit: number): number {
+function findClose(text: string, from: number, close: string, limit: number): number {
   let depth = 0;
   for (let i = from; i < limit; i++) {
     const c = text[i];
