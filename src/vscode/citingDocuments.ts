@@ -7,13 +7,12 @@
  */
 import * as vscode from 'vscode';
 import { DocumentScan, scanDocument, syntaxOfPath } from '../core/citations';
-import { isCollectionFile } from '../core/collection';
 import { LineIndex } from '../core/model';
 import { declaredLatexRoot, isLatexMain, KeyInCollection, keyInCollectionAt } from '../core/navigation';
 import { citationKeyAt, KeyAt } from '../core/citeContext';
 import { WorkspaceCollections } from './collections';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
-import { folderOf, resolveRelative } from './paths';
+import { folderOf, namedCollectionUris, resolveRelative } from './paths';
 
 const CITING_GLOB = '**/*.{tex,md,qmd,Rmd,rmd}';
 /** Files read at once when scanning the workspace. */
@@ -175,15 +174,7 @@ export class CitingDocuments implements vscode.Disposable {
 
   /** The collections a document names, resolved relative to it (what the collections service also reads). */
   namedCollections(doc: ScannedDocument): string[] {
-    const out = new Set(this.collections.namedCollections(doc.uri));
-    if (doc.uri.scheme !== 'untitled') {
-      for (const ref of doc.scan.bibliographies) {
-        if (!isCollectionFile(ref.path)) continue;
-        const uri = resolveRelative(folderOf(doc.uri), ref.path);
-        if (uri) out.add(uri.toString());
-      }
-    }
-    return [...out];
+    return namedCollectionUris(doc.uri, doc.scan.bibliographies).map((u) => u.toString());
   }
 
   /**

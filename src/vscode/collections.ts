@@ -5,14 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { bibReferences } from '../core/bibrefs';
-import { isCollectionFile, parseCollection } from '../core/collection';
+import { parseCollection } from '../core/collection';
 import { hasGlobCharacters, matchesGlob } from '../core/glob';
 import { decodeCollection } from '../core/encoding';
 import { Library } from '../core/library';
 import { Diagnostic as CoreDiagnostic, ParseResult } from '../core/model';
 import { PaperIndex } from '../core/search';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
-import { folderOf, resolveRelative } from './paths';
+import { folderOf, namedCollectionUris, resolveRelative } from './paths';
 import { applyCollectionSetting, readDiagnosticSettings } from './diagnosticSettings';
 
 const WORKSPACE_GLOB = '**/*.{bib,bibtex,biblatex}';
@@ -30,8 +30,6 @@ export class WorkspaceCollections implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('citelens');
   /** Why each tracked collection is read (a file may have several reasons). */
   private readonly origins = new Map<string, Set<Origin>>();
-  /** Collections each citing document names. */
-  private readonly namedBy = new Map<string, Set<string>>();
   private readonly namedWatchers = new Map<string, vscode.Disposable>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly encodings = new Map<string, string>();
@@ -195,23 +193,15 @@ export class WorkspaceCollections implements vscode.Disposable {
     });
   }
 
-  /** Records the collections a LaTeX/Markdown document names, resolved relative to it. */
+  /** Adds the collections a LaTeX/Markdown document names to `into`. */
   private collectNamed(doc: vscode.TextDocument, into: Map<string, Set<Origin>>): void {
     const syntax = syntaxOf(doc);
     if (!syntax) return;
-    const refs = bibReferences(doc.getText(), syntax);
-    const named = new Set<string>();
-    const dir = folderOf(doc.uri);
-    for (const ref of refs) {
-      if (!isCollectionFile(ref.path)) continue;
-      const resolved = resolveRelative(dir, ref.path);
-      if (!resolved) continue;
+    for (const resolved of namedCollectionUris(doc.uri, bibReferences(doc.getText(), syntax))) {
       const uri = resolved.toString();
-      named.add(uri);
       if (!into.has(uri)) into.set(uri, new Set());
       into.get(uri)!.add('document');
     }
-    this.namedBy.set(doc.uri.toString(), named);
   }
 
   /** Collections outside the workspace are not seen by the workspace watcher. */
@@ -225,11 +215,6 @@ export class WorkspaceCollections implements vscode.Disposable {
     w.onDidCreate(() => this.scheduleRead(uri));
     w.onDidDelete(() => this.forget(key, 'document'));
     this.namedWatchers.set(key, w);
-  }
-
-  /** The collections a document names (resolved), for checking citations against them. */
-  namedCollections(doc: vscode.Uri): string[] {
-    return [...(this.namedBy.get(doc.toString()) ?? [])];
   }
 
   private debounce(id: string, fn: () => void): void {
