@@ -89,6 +89,14 @@ export class LineIndex {
   private readonly lineStarts: Int32Array;
   private readonly count: number;
 
+  /** Line starts as exported by `export()` (from another thread or the cache). */
+  static fromStarts(starts: Int32Array, count: number): LineIndex {
+    const index = Object.create(LineIndex.prototype) as { lineStarts: Int32Array; count: number };
+    index.lineStarts = starts;
+    index.count = count;
+    return index as unknown as LineIndex;
+  }
+
   constructor(text: string) {
     let starts = new Int32Array(Math.max(16, text.length >> 6));
     let n = 1;
@@ -104,6 +112,11 @@ export class LineIndex {
     }
     this.lineStarts = starts;
     this.count = n;
+  }
+
+  /** The line starts, trimmed to the line count (a copy: transferable without loss). */
+  export(): { starts: Int32Array; count: number } {
+    return { starts: this.lineStarts.slice(0, this.count), count: this.count };
   }
 
   get lineCount(): number {

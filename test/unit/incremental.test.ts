@@ -1,0 +1,162 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { test } from 'node:test';
+import { parseBibtex } from '../../src/core/bibtex';
+import { FlatEntryReader, flattenResult, MovableEntry, unflattenEntries } from '../../src/core/flat';
+import { IncrementalCollection, readChunks, spliceEntries } from '../../src/core/incremental';
+import { Entry, LineIndex } from '../../src/core/model';
+
+const root = join(__dirname, '..', '..');
+const libraryDir = join(root, '..', 'shared', 'library');
+const fixtureDir = join(root, 'test', 'fixtures', 'bibtex');
+
+/** Everything an entry carries, offsets and line numbers included. */
+function describe(e: Entry): unknown {
+  return {
+    type: e.type,
+    key: e.key,
+    span: e.span,
+    keySpan: e.keySpan,
+    line: e.line,
+    column: e.column,
+    broken: !!e.broken,
+    fields: Object.values(e.fields).map((f) => [f.name, f.raw, f.span, f.nameSpan]),
+  };
+}
+
+function libraryText(): string {
+  return readdirSync(libraryDir)
+    .filter((f) => f.endsWith('.bib'))
+    .sort()
+    .map((f) => readFileSync(join(libraryDir, f), 'utf8'))
+    .join('\n');
+}
+
+function aclSample(): string {
+  const gz = join(root, '..', 'shared', 'bench-data', 'acl-anthology.bib.gz');
+  const text = gunzipSync(readFileSync(gz)).toString('utf8');
+  return text.slice(0, text.indexOf('\n@', 3_000_000) + 1);
+}
+
+test('flattening and rebuilding keeps every entry, field, offset and line', () => {
+  const text = libraryText();
+  const result = parseBibtex(text, 'lib.bib');
+  const flat = flattenResult(result);
+  const holder = { lineIndex: LineIndex.fromStarts(flat.lineStarts, flat.lineCount) };
+  const rebuilt = unflattenEntries(flat.entries, 'lib.bib', 'bibtex', holder);
+  assert.equal(rebuilt.length, result.entries.length);
+  assert.ok(rebuilt.length > 200);
+  for (let i = 0; i < rebuilt.length; i++) assert.deepEqual(describe(rebuilt[i]), describe(result.entries[i]));
+});
+
+test('the sliced rebuild stops when its budget is spent and resumes where it stopped', () => {
+  const result = parseBibtex(libraryText(), 'lib.bib');
+  const flat = flattenResult(result);
+  let t = 0;
+  const reader = new FlatEntryReader(flat.entries, 'lib.bib', 'bibtex', { lineIndex: result.lineIndex }, () => (t += 1));
+  let slices = 0;
+  while (reader.next(1)) slices++;
+  assert.ok(slices > 1, 'more than one slice');
+  assert.equal(reader.entries.length, result.entries.length);
+  assert.deepEqual(reader.entries.map((e) => e.key), result.entries.map((e) => e.key));
+});
+
+test('reading in chunks gives what one read gives (library, fixtures, 3 MB of the ACL Anthology)', async () => {
+  const texts = [libraryText(), aclSample()];
+  for (const f of readdirSync(fixtureDir).filter((f) => f.endsWith('.bib'))) texts.push(readFileSync(join(fixtureDir, f), 'utf8'));
+  for (const text of texts) {
+    const whole = parseBibtex(text, 'x.bib');
+    let pauses = 0;
+    const chunked = await readChunks(text, 0, text.length, 'x.bib', {}, { pause: async () => void pauses++, sliceMs: 0 });
+    const lines = new LineIndex(text);
+    const entries = unflattenEntries(chunked.entries, 'x.bib', 'bibtex', { lineIndex: lines });
+    assert.deepEqual(entries.map(describe), whole.entries.map(describe));
+    assert.deepEqual(chunked.diagnostics.map((d) => [d.code, d.span]), whole.diagnostics.map((d) => [d.code, d.span]));
+    assert.deepEqual({ ...chunked.strings }, { ...whole.strings });
+    if (text.length > 600_000) assert.ok(pauses > 0, 'paused between chunks');
+  }
+});
+
+/** Applies patches to a model the way the extension does and compares with a fresh read. */
+class Model {
+  entries: MovableEntry[] = [];
+  holder = { lineIndex: new LineIndex('') };
+  inc = new IncrementalCollection('m.bib');
+  async read(text: string) {
+    const patch = await this.inc.update(text);
+    this.holder.lineIndex = LineIndex.fromStarts(patch.lineStarts, patch.lineCount);
+    const added = unflattenEntries(patch.added, 'm.bib', 'bibtex', this.holder);
+    this.entries = spliceEntries(this.entries, patch, added).entries;
+    const whole = parseBibtex(text, 'm.bib');
+    assert.equal(patch.entryCount, whole.entries.length);
+    assert.deepEqual(this.entries.map(describe), whole.entries.map(describe));
+    assert.deepEqual(patch.diagnostics.map((d) => [d.code, d.span, d.line, d.column]), whole.diagnostics.map((d) => [d.code, d.span, d.line, d.column]));
+    return patch;
+  }
+}
+
+test('an edit re-reads only the entries it touches, and the result equals a fresh read', async () => {
+  let text = libraryText();
+  const m = new Model();
+  const first = await m.read(text);
+  assert.equal(first.full, true);
+  const key = 'kirchhof2024pretrained';
+  const at = text.indexOf('title', text.indexOf(key));
+  text = text.slice(0, at) + 'title = {Inserted words},\n  ' + text.slice(at);
+  const patch = await m.read(text);
+  assert.equal(patch.full, false);
+  assert.equal(patch.removed, 2, 'the edited entry and the one before it');
+  assert.equal(patch.added.count, 2);
+  assert.ok(patch.delta > 0);
+  // Deleting an entry's closing brace breaks only that entry (the next one begins a line).
+  const close = text.indexOf('\n}', text.indexOf(key));
+  text = text.slice(0, close) + '\n' + text.slice(close + 2);
+  const broken = await m.read(text);
+  assert.equal(broken.full, false);
+  assert.ok(broken.diagnostics.some((d) => d.severity === 'error'));
+});
+
+test('random edits (insert, delete, braces, @, quotes) keep the model equal to a fresh read', async () => {
+  let text = libraryText();
+  const m = new Model();
+  await m.read(text);
+  let seed = Number(process.env.CITELENS_EDIT_SEED ?? 12345);
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const pieces = ['{', '}', '"', '@', ',', '=', '@article{new' , '\n@misc{z,\n title={t}}\n', 'x', '\n', '%', ''];
+  let partial = 0;
+  for (let i = 0; i < 300; i++) {
+    const at = rand(text.length);
+    const cut = rand(4) === 0 ? rand(40) : 0;
+    text = text.slice(0, at) + pieces[rand(pieces.length)] + text.slice(at + cut);
+    const patch = await m.read(text);
+    if (!patch.full) partial++;
+  }
+  assert.ok(partial > 200, `most edits were partial (${partial})`);
+});
+
+test('an edit touching @string re-reads the whole file', async () => {
+  let text = '@string{ac = {ACL}}\n@inproceedings{a, booktitle = ac}\n@misc{b, title={B}}\n';
+  const m = new Model();
+  await m.read(text);
+  text = text.replace('{ACL}', '{EMNLP}');
+  const patch = await m.read(text);
+  assert.equal(patch.full, true);
+  assert.equal(m.entries[0].fields.booktitle.raw, 'EMNLP');
+});
+
+test('the ACL sample: the first read is chunked and an edit in the middle is partial', async () => {
+  if (!existsSync(join(root, '..', 'shared'))) assert.fail('../shared is missing');
+  let text = aclSample();
+  const m = new Model();
+  await m.read(text);
+  const mid = text.indexOf('\n title        = {', text.length >> 1) + 18;
+  assert.ok(mid > 18);
+  text = text.slice(0, mid) + 'Zyxwv ' + text.slice(mid);
+  const patch = await m.read(text);
+  assert.equal(patch.full, false, 'partial');
+  assert.equal(patch.removed, 2, JSON.stringify({ from: patch.from, removed: patch.removed, mid, around: text.slice(mid - 100, mid + 30) }));
+  assert.equal(patch.added.count, 2);
+  assert.ok(Object.values(m.entries[patch.from + 1].fields.title).length && m.entries[patch.from + 1].fields.title.raw.startsWith('Zyxwv '));
+});
