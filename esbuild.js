@@ -28,13 +28,23 @@ const builds = [
     external: ['vscode'],
   },
   {
+    // The reader thread of the Node host (src/vscode/workerReader.ts starts it).
+    ...common,
+    entryPoints: ['src/vscode/readerWorker.ts'],
+    outfile: 'dist/reader-worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+  },
+  {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/browser.js',
     platform: 'browser',
     format: 'cjs',
     target: 'es2022',
-    external: ['vscode'],
+    // worker_threads is only required on the Node host's path (workerReader.ts), never here.
+    external: ['vscode', 'worker_threads'],
     // The web-worker host has no Node built-ins; the code must not need them.
     define: { 'process.env.CITELENS_WEB': '"1"' },
   },

@@ -63,6 +63,24 @@ export class IncrementalCollection {
 
   constructor(readonly file: string) {}
 
+  /**
+   * Takes `patch` (a full reading of `text`, e.g. from the cache) as the current state
+   * without reading, so that the next update can be partial.
+   */
+  restore(text: string, patch: CollectionPatch): void {
+    this.text = text;
+    this.spans = entrySpans(patch.added);
+    this.count = patch.added.count;
+    this.diagnostics = patch.diagnostics;
+    this.strings = patch.strings;
+    this.preambles = patch.preambles;
+  }
+
+  /** The current text, if any (for writing the cache). */
+  get currentText(): string | undefined {
+    return this.text;
+  }
+
   /** Forgets the previous text (the next update is a full read). */
   reset(): void {
     this.text = undefined;

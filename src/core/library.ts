@@ -44,6 +44,33 @@ export class Library {
     return this.change(result.file, keys);
   }
 
+  /**
+   * An edit to part of a file: `result` is the file's new reading, whose entries are the old
+   * ones minus `removed` plus `added` (the others kept as they are, moved in place).
+   * Called in batches for a large first read (`removed` empty, `added` a slice each time).
+   */
+  patchFile(result: ParseResult, removed: readonly Entry[], added: readonly Entry[]): FileChange {
+    this.lowerKeys = undefined;
+    const keys = new Set<string>();
+    this.results.set(result.file, result);
+    this.detachEntries(removed, keys);
+    let order: Map<string, number> | undefined;
+    for (const entry of added) {
+      keys.add(entry.key);
+      const list = this.byKey.get(entry.key);
+      if (!list) this.byKey.set(entry.key, [entry]);
+      else {
+        // Duplicates stay in reading order: files in insertion order, then source order.
+        list.push(entry);
+        order ??= new Map([...this.results.keys()].map((f, i) => [f, i]));
+        const o = order;
+        list.sort((a, b) => (o.get(a.file) ?? 0) - (o.get(b.file) ?? 0) || a.span.start - b.span.start);
+      }
+      this.attachLinks(entry);
+    }
+    return this.change(result.file, keys);
+  }
+
   removeFile(file: string): FileChange | undefined {
     const old = this.results.get(file);
     if (!old) return undefined;
@@ -55,7 +82,11 @@ export class Library {
   }
 
   private detach(old: ParseResult, keys: Set<string>): void {
-    for (const entry of old.entries) {
+    this.detachEntries(old.entries, keys);
+  }
+
+  private detachEntries(entries: readonly Entry[], keys: Set<string>): void {
+    for (const entry of entries) {
       keys.add(entry.key);
       const list = this.byKey.get(entry.key);
       if (!list) continue;
@@ -161,6 +192,17 @@ export class Library {
       this.paperCache.set(entry.key, paper);
     }
     return paper;
+  }
+
+  /** Display records of these entries that are their key's first definition. */
+  papersFor(entries: readonly Entry[]): Paper[] {
+    const out: Paper[] = [];
+    for (const entry of entries) {
+      if (this.byKey.get(entry.key)?.[0] !== entry) continue;
+      const p = this.paper(entry.key);
+      if (p) out.push(p);
+    }
+    return out;
   }
 
   /** Display records of a file's entries (first definitions only), for indexing. */

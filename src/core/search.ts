@@ -34,7 +34,7 @@
  * postings lengths. Order: score desc, year desc, key, then indexing order.
  */
 
-import type { Paper, Person } from './model';
+import type { Entry, Paper, Person } from './model';
 import { foldForSearch } from './names';
 
 export interface SearchHit {
@@ -393,6 +393,40 @@ export class PaperIndex {
     else this.byFile.delete(file);
     if (this.abstractsStarted && added.length <= SYNC_ABSTRACTS_MAX) {
       for (const d of added) this.indexAbstract(d);
+      this.advanceAbstractScan();
+    }
+    this.afterMutation();
+  }
+
+  /**
+   * An edit to part of a file: drops the papers of `removed` (matched by their entry object)
+   * and indexes `added`; the file's other papers keep their postings untouched.
+   */
+  patchFile(file: string, removed: Iterable<Entry>, added: Iterable<Paper>): void {
+    const dead = new Set<number>();
+    for (const entry of removed) {
+      const ids = this.byKey.get(entry.key);
+      if (ids === undefined) continue;
+      for (const d of typeof ids === 'number' ? [ids] : ids) {
+        if (this.docs[d]?.entry === entry) {
+          dead.add(d);
+          break;
+        }
+      }
+    }
+    for (const d of dead) this.killDoc(d, false);
+    if (dead.size) {
+      const kept = (this.byFile.get(file) ?? []).filter((d) => !dead.has(d));
+      if (kept.length) this.byFile.set(file, kept);
+      else this.byFile.delete(file);
+    }
+    const first = this.docs.length;
+    for (const p of added) this.addDoc(p);
+    const count = this.docs.length - first;
+    if (count) this.postDocs(first);
+    if (count >= 1000) this.dfEpoch++;
+    if (this.abstractsStarted && count <= SYNC_ABSTRACTS_MAX) {
+      for (let d = first; d < this.docs.length; d++) this.indexAbstract(d);
       this.advanceAbstractScan();
     }
     this.afterMutation();

@@ -5,12 +5,13 @@
  */
 import * as vscode from 'vscode';
 import { bibReferences } from '../core/bibrefs';
-import { parseCollection } from '../core/collection';
+import { FlatEntryReader, LineIndexHolder, MovableEntry } from '../core/flat';
 import { hasGlobCharacters, matchesGlob } from '../core/glob';
-import { decodeCollection } from '../core/encoding';
+import { CollectionPatch, spliceEntries } from '../core/incremental';
 import { Library } from '../core/library';
-import { Diagnostic as CoreDiagnostic, ParseResult } from '../core/model';
+import { Diagnostic as CoreDiagnostic, LineIndex, ParseResult } from '../core/model';
 import { PaperIndex } from '../core/search';
+import { CollectionReader, InThreadReader, pause, SLICE_MS } from './collectionReader';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
 import { folderOf, namedCollectionUris, resolveRelative } from './paths';
 import { applyCollectionSetting, readDiagnosticSettings } from './diagnosticSettings';
@@ -40,8 +41,15 @@ export class WorkspaceCollections implements vscode.Disposable {
   private initialDone = false;
   private disposed = false;
 
-  constructor(private readonly ctx: CiteLensContext) {
+  /** Each tracked file's entries (in source order) and its current line index. */
+  private readonly fileStates = new Map<string, { entries: MovableEntry[]; holder: LineIndexHolder }>();
+
+  constructor(
+    private readonly ctx: CiteLensContext,
+    private readonly reader: CollectionReader = new InThreadReader(),
+  ) {
     ctx.own(this);
+    ctx.own(reader);
   }
 
   /** Resolves when the first full read has finished (completion waits for it). */
@@ -245,47 +253,105 @@ export class WorkspaceCollections implements vscode.Disposable {
     const key = uri.toString();
     if (!this.origins.has(key)) return;
     const open = doc ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && d.isDirty);
-    let text: string;
-    let encoding = 'UTF-8';
     const started = Date.now();
-    if (open) {
-      text = open.getText();
-    } else {
-      let bytes: Uint8Array;
-      try {
-        const stat = await vscode.workspace.fs.stat(uri);
-        if (stat.type & vscode.FileType.Directory) {
-          this.ctx.log(`Skipped ${this.label(uri)}: it is a folder, not a collection file.`);
-          this.drop(key);
-          return;
-        }
-        bytes = await vscode.workspace.fs.readFile(uri);
-      } catch (e) {
-        const gone = e instanceof vscode.FileSystemError && (e.code === 'FileNotFound' || e.code === 'EntryNotFound');
-        this.ctx.log(gone ? `${this.label(uri)} does not exist${this.origins.get(key)?.has('document') ? ' (named by a document)' : ''}.` : `Cannot read ${this.label(uri)}: ${(e as Error).message}`);
+    const outcome = await this.reader.read(uri, open?.getText());
+    if (this.disposed || !this.origins.has(key)) return;
+    switch (outcome.kind) {
+      case 'folder':
+        this.ctx.log(`Skipped ${this.label(uri)}: it is a folder, not a collection file.`);
         this.drop(key);
         return;
-      }
-      const decoded = decodeCollection(bytes);
-      text = decoded.text;
-      encoding = decoded.encoding;
+      case 'missing':
+        this.ctx.log(`${this.label(uri)} does not exist${this.origins.get(key)?.has('document') ? ' (named by a document)' : ''}.`);
+        this.drop(key);
+        return;
+      case 'unreadable':
+        this.ctx.log(`Cannot read ${this.label(uri)}: ${outcome.message}.`);
+        this.drop(key);
+        return;
     }
-    const result = parseCollection(text, key);
-    if (encoding !== 'UTF-8' && encoding !== 'UTF-16LE' && encoding !== 'UTF-16BE') {
-      result.diagnostics.unshift({ file: key, span: { start: 0, end: 0 }, line: 0, column: 0, severity: 'information', code: 'encoding', message: `This file is not valid UTF-8; it was read as ${encoding}.` });
-    }
+    const { patch, encoding } = outcome;
+    const result = await this.applyPatch(key, patch, encoding);
+    if (!result) return;
     this.encodings.set(key, encoding);
-    this.apply(result);
     const problems = result.diagnostics.length;
-    this.ctx.log(`Read ${this.label(uri)}: ${result.entries.length} entries, ${problems} problem${problems === 1 ? '' : 's'} (${Date.now() - started} ms).`);
-    for (const d of result.diagnostics.slice(0, 50)) this.ctx.log(`  ${this.label(uri)}:${d.line + 1}:${d.column + 1} ${d.severity}: ${d.message}`);
-    if (problems > 50) this.ctx.log(`  … and ${problems - 50} more (see the Problems view).`);
+    const how = outcome.source === 'cache' ? ', from the cache' : patch.full ? '' : `, ${patch.added.count} re-read`;
+    this.ctx.log(`Read ${this.label(uri)}: ${result.entries.length} entries, ${problems} problem${problems === 1 ? '' : 's'} (${Date.now() - started} ms${how}).`);
+    if (patch.full) {
+      for (const d of result.diagnostics.slice(0, 50)) this.ctx.log(`  ${this.label(uri)}:${d.line + 1}:${d.column + 1} ${d.severity}: ${d.message}`);
+      if (problems > 50) this.ctx.log(`  … and ${problems - 50} more (see the Problems view).`);
+    }
   }
 
-  private apply(result: ParseResult): void {
-    const change = this.library.setFile(result);
-    for (const file of [result.file, ...change.dependentFiles]) this.index.replaceFile(file, this.library.papersOf(file));
+  /**
+   * Applies a reading to the library and the index: rebuilds the new entries, moves the
+   * kept ones, and for a large reading works in slices of about SLICE_MS, yielding between
+   * them so the extension host stays responsive.
+   */
+  private async applyPatch(key: string, patch: CollectionPatch, encoding: string): Promise<ParseResult | undefined> {
+    let state = this.fileStates.get(key);
+    if (patch.full || !state) {
+      const previous = state;
+      state = { entries: [], holder: { lineIndex: LineIndex.fromStarts(patch.lineStarts, patch.lineCount) } };
+      this.fileStates.set(key, state);
+      if (previous) {
+        // Everything goes: drop the old entries first (in slices), then add as for a new file.
+        const old = this.library.fileResult(key);
+        await this.inSlices(previous.entries, (batch) => {
+          if (old) this.library.patchFile(old, batch, []);
+          this.index.patchFile(key, batch, []);
+        });
+      }
+    } else {
+      state.holder.lineIndex = LineIndex.fromStarts(patch.lineStarts, patch.lineCount);
+    }
+    const reader = new FlatEntryReader(patch.added, key, patch.format, state.holder);
+    while (reader.next(SLICE_MS)) await pause();
+    if (this.disposed || this.fileStates.get(key) !== state) return undefined;
+    const spliced = patch.full ? { entries: reader.entries, removed: [] as MovableEntry[] } : spliceEntries(state.entries, patch, reader.entries);
+    state.entries = spliced.entries;
+    const diagnostics = patch.diagnostics.slice();
+    if (encoding !== 'UTF-8' && encoding !== 'UTF-16LE' && encoding !== 'UTF-16BE') {
+      diagnostics.unshift({ file: key, span: { start: 0, end: 0 }, line: 0, column: 0, severity: 'information', code: 'encoding', message: `This file is not valid UTF-8; it was read as ${encoding}.` });
+    }
+    const holder = state.holder;
+    const result: ParseResult = {
+      file: key,
+      format: patch.format,
+      entries: state.entries,
+      diagnostics,
+      strings: patch.strings,
+      preambles: patch.preambles,
+      get lineIndex() {
+        return holder.lineIndex;
+      },
+    };
+    const dependents = new Set<string>();
+    const record = (change: { dependentFiles: Set<string> }) => change.dependentFiles.forEach((f) => dependents.add(f));
+    // The library sees the new reading at once (entries added below are attached in slices).
+    record(this.library.patchFile(result, spliced.removed, []));
+    if (spliced.removed.length) this.index.patchFile(key, spliced.removed, []);
+    await this.inSlices(reader.entries, (batch) => {
+      record(this.library.patchFile(result, [], batch));
+      this.index.patchFile(key, [], this.library.papersFor(batch));
+    });
+    dependents.delete(key);
+    for (const file of dependents) this.index.replaceFile(file, this.library.papersOf(file));
     this.afterChange();
+    return result;
+  }
+
+  /** Runs `work` over `items` in batches, yielding whenever SLICE_MS has passed. */
+  private async inSlices<T>(items: readonly T[], work: (batch: T[]) => void): Promise<void> {
+    const BATCH = 250;
+    let sliceStart = Date.now();
+    for (let i = 0; i < items.length; i += BATCH) {
+      work(items.slice(i, i + BATCH));
+      if (i + BATCH < items.length && Date.now() - sliceStart >= SLICE_MS) {
+        await pause();
+        sliceStart = Date.now();
+      }
+    }
   }
 
   private label(uri: vscode.Uri): string {
@@ -301,6 +367,8 @@ export class WorkspaceCollections implements vscode.Disposable {
 
   private drop(uri: string): void {
     this.origins.delete(uri);
+    this.fileStates.delete(uri);
+    this.reader.forget(vscode.Uri.parse(uri));
     this.namedWatchers.get(uri)?.dispose();
     this.namedWatchers.delete(uri);
     const change = this.library.removeFile(uri);

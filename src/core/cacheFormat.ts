@@ -1,0 +1,108 @@
+/**
+ * The persistent index cache's file format: one collection's reading (a full
+ * `CollectionPatch`) with the fingerprint of the bytes it was read from. Layout: 4-byte
+ * header length, a JSON header, then the entry numbers, the line starts (both Int32, little
+ * endian, 4-aligned) and the entry strings as UTF-8.
+ */
+import { CollectionPatch } from './incremental';
+
+/** Bumped whenever the reader or this layout changes what a cache file means. */
+export const CACHE_VERSION = 1;
+
+export interface Fingerprint {
+  size: number;
+  mtime: number;
+  /** Hex digest of the file's bytes. */
+  hash: string;
+}
+
+interface Header {
+  version: number;
+  file: string;
+  fingerprint: Fingerprint;
+  encoding: string;
+  format: CollectionPatch['format'];
+  count: number;
+  numbers: number;
+  lineCount: number;
+  stringBytes: number;
+  diagnostics: CollectionPatch['diagnostics'];
+  strings: Record<string, string>;
+  preambles: string[];
+}
+
+export function encodeCache(patch: CollectionPatch, fingerprint: Fingerprint, encoding: string): Uint8Array {
+  const stringBytes = new TextEncoder().encode(patch.added.strings);
+  const header: Header = {
+    version: CACHE_VERSION,
+    file: patch.file,
+    fingerprint,
+    encoding,
+    format: patch.format,
+    count: patch.added.count,
+    numbers: patch.added.numbers.length,
+    lineCount: patch.lineCount,
+    stringBytes: stringBytes.length,
+    diagnostics: patch.diagnostics,
+    strings: { ...patch.strings },
+    preambles: patch.preambles,
+  };
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const headerEnd = align4(4 + headerBytes.length);
+  const numbersEnd = headerEnd + 4 * patch.added.numbers.length;
+  const linesEnd = numbersEnd + 4 * patch.lineCount;
+  const out = new Uint8Array(linesEnd + stringBytes.length);
+  new DataView(out.buffer).setUint32(0, headerBytes.length, true);
+  out.set(headerBytes, 4);
+  out.set(new Uint8Array(patch.added.numbers.buffer, patch.added.numbers.byteOffset, 4 * patch.added.numbers.length), headerEnd);
+  out.set(new Uint8Array(patch.lineStarts.buffer, patch.lineStarts.byteOffset, 4 * patch.lineCount), numbersEnd);
+  out.set(stringBytes, linesEnd);
+  return out;
+}
+
+/** The cached reading if `bytes` is a cache file of `file` with this fingerprint, else undefined. */
+export function decodeCache(bytes: Uint8Array, file: string, fingerprint: Fingerprint): { patch: CollectionPatch; encoding: string } | undefined {
+  try {
+    if (bytes.length < 4) return undefined;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerLength = view.getUint32(0, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as Header;
+    const f = header.fingerprint;
+    if (header.version !== CACHE_VERSION || header.file !== file || f.size !== fingerprint.size || f.mtime !== fingerprint.mtime || f.hash !== fingerprint.hash) return undefined;
+    const headerEnd = align4(4 + headerLength);
+    const numbersEnd = headerEnd + 4 * header.numbers;
+    const linesEnd = numbersEnd + 4 * header.lineCount;
+    if (linesEnd + header.stringBytes !== bytes.length) return undefined;
+    // Copies: the typed arrays must own aligned buffers (and be transferable).
+    const numbers = new Int32Array(header.numbers);
+    new Uint8Array(numbers.buffer).set(bytes.subarray(headerEnd, numbersEnd));
+    const lineStarts = new Int32Array(header.lineCount);
+    new Uint8Array(lineStarts.buffer).set(bytes.subarray(numbersEnd, linesEnd));
+    const strings = new TextDecoder().decode(bytes.subarray(linesEnd));
+    const macros: Record<string, string> = Object.assign(Object.create(null), header.strings);
+    return {
+      encoding: header.encoding,
+      patch: {
+        file,
+        format: header.format,
+        full: true,
+        from: 0,
+        removed: 0,
+        delta: 0,
+        added: { count: header.count, numbers, strings },
+        diagnostics: header.diagnostics,
+        strings: macros,
+        preambles: header.preambles,
+        lineStarts,
+        lineCount: header.lineCount,
+        entryCount: header.count,
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}

@@ -1,0 +1,64 @@
+/**
+ * Reading collection files into `CollectionPatch`es, off the extension host's main thread
+ * where possible: `WorkerReader` (workerReader.ts) reads in a worker thread in the Node
+ * host; `InThreadReader` reads in slices that yield, for the web-worker host and for files
+ * a worker cannot reach (virtual file systems).
+ */
+import * as vscode from 'vscode';
+import { CollectionPatch, IncrementalCollection } from '../core/incremental';
+import { decodeCollectionInSlices } from '../core/slicedDecode';
+
+export type ReadOutcome =
+  | { kind: 'read'; patch: CollectionPatch; encoding: string; source: 'disk' | 'document' | 'cache' }
+  | { kind: 'folder' }
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; message: string };
+
+export interface CollectionReader extends vscode.Disposable {
+  /** Reads `uri` from `text` (an open document's) or from disk; a patch against the last read. */
+  read(uri: vscode.Uri, text?: string): Promise<ReadOutcome>;
+  /** Forgets a file (deleted, no longer tracked): its next read is a full one. */
+  forget(uri: vscode.Uri): void;
+}
+
+/** Yields to the event loop (other extensions, completion requests) between slices. */
+export const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+export const SLICE_MS = 15;
+
+export class InThreadReader implements CollectionReader {
+  private readonly states = new Map<string, IncrementalCollection>();
+
+  async read(uri: vscode.Uri, text?: string): Promise<ReadOutcome> {
+    const key = uri.toString();
+    let state = this.states.get(key);
+    if (!state) this.states.set(key, (state = new IncrementalCollection(key)));
+    let encoding = 'UTF-8';
+    if (text === undefined) {
+      let bytes: Uint8Array;
+      try {
+        const stat = await vscode.workspace.fs.stat(uri);
+        if (stat.type & vscode.FileType.Directory) return { kind: 'folder' };
+        bytes = await vscode.workspace.fs.readFile(uri);
+      } catch (e) {
+        if (e instanceof vscode.FileSystemError && (e.code === 'FileNotFound' || e.code === 'EntryNotFound')) return { kind: 'missing' };
+        if (e instanceof vscode.FileSystemError && e.code === 'FileIsADirectory') return { kind: 'folder' };
+        return { kind: 'unreadable', message: (e as Error).message };
+      }
+      const decoded = await decodeCollectionInSlices(bytes, pause);
+      text = decoded.text;
+      encoding = decoded.encoding;
+      const patch = await state.update(text, { pause, sliceMs: SLICE_MS });
+      return { kind: 'read', patch, encoding, source: 'disk' };
+    }
+    const patch = await state.update(text, { pause, sliceMs: SLICE_MS });
+    return { kind: 'read', patch, encoding, source: 'document' };
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.states.delete(uri.toString());
+  }
+
+  dispose(): void {
+    this.states.clear();
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The worker thread of `WorkerReader` (Node extension host only; bundled as
+ * dist/reader-worker.js). Reads, decodes and parses collection files, keeps each file's last
+ * text for incremental re-reading, and keeps the persistent cache: a file whose size,
+ * modification time and content hash match its cache entry is not parsed at all.
+ */
+import { createHash } from 'crypto';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parentPort, workerData } from 'worker_threads';
+import { decodeCache, encodeCache, Fingerprint } from '../core/cacheFormat';
+import { decodeCollection } from '../core/encoding';
+import { CollectionPatch, IncrementalCollection } from '../core/incremental';
+import type { ReadOutcome } from './collectionReader';
+
+export interface ReadRequest {
+  type: 'read';
+  id: number;
+  /** The URI string (the file's identity in the model). */
+  file: string;
+  fsPath: string;
+  text?: string;
+}
+
+export type WorkerRequest = ReadRequest | { type: 'forget'; file: string };
+export interface WorkerReply {
+  id: number;
+  outcome: ReadOutcome;
+}
+
+/** Cache writes wait until a file has been quiet this long (edits come in bursts). */
+const CACHE_WRITE_DELAY_MS = 2000;
+
+const cacheDir: string | undefined = workerData?.cacheDir;
+const states = new Map<string, IncrementalCollection>();
+const pendingWrites = new Map<string, ReturnType<typeof setTimeout>>();
+
+function cachePath(file: string): string {
+  return path.join(cacheDir!, createHash('sha1').update(file).digest('hex') + '.cache');
+}
+
+async function read(req: ReadRequest): Promise<ReadOutcome> {
+  let state = states.get(req.file);
+  const known = !!state;
+  if (!state) states.set(req.file, (state = new IncrementalCollection(req.file)));
+  if (req.text !== undefined) {
+    // An open document's text differs from the disk: the cache must not describe it.
+    cancelWrite(req.file);
+    return { kind: 'read', patch: await state.update(req.text), encoding: 'UTF-8', source: 'document' };
+  }
+  let bytes: Buffer;
+  let fingerprint: Fingerprint;
+  try {
+    const stat = await fs.stat(req.fsPath);
+    if (stat.isDirectory()) return { kind: 'folder' };
+    bytes = await fs.readFile(req.fsPath);
+    fingerprint = { size: bytes.length, mtime: stat.mtimeMs, hash: createHash('sha1').update(bytes).digest('hex') };
+  } catch (e) {
+    return failure(e as NodeJS.ErrnoException);
+  }
+  if (!known && cacheDir) {
+    const cached = await readCache(req.file, fingerprint);
+    if (cached) {
+      state.restore(decodeCollection(bytes).text, cached.patch);
+      return { kind: 'read', patch: cached.patch, encoding: cached.encoding, source: 'cache' };
+    }
+  }
+  const decoded = decodeCollection(bytes);
+  const patch = await state.update(decoded.text);
+  if (cacheDir) scheduleWrite(req.file, decoded.text, fingerprint, decoded.encoding, patch);
+  return { kind: 'read', patch, encoding: decoded.encoding, source: 'disk' };
+}
+
+function failure(e: NodeJS.ErrnoException): ReadOutcome {
+  switch (e.code) {
+    case 'ENOENT':
+      return { kind: 'missing' };
+    case 'EISDIR':
+      return { kind: 'folder' };
+    case 'ELOOP':
+      return { kind: 'unreadable', message: 'it is a symbolic link that points back to itself (a loop)' };
+    case 'EACCES':
+    case 'EPERM':
+      return { kind: 'unreadable', message: 'permission denied' };
+    default:
+      return { kind: 'unreadable', message: e.message };
+  }
+}
+
+async function readCache(file: string, fingerprint: Fingerprint) {
+  try {
+    const bytes = await fs.readFile(cachePath(file));
+    return decodeCache(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file, fingerprint);
+  } catch {
+    return undefined;
+  }
+}
+
+function cancelWrite(file: string): void {
+  const t = pendingWrites.get(file);
+  if (t) clearTimeout(t);
+  pendingWrites.delete(file);
+}
+
+/** Writes the cache from a full reading: this one, or a fresh one of `text` once edits stop. */
+function scheduleWrite(file: string, text: string, fingerprint: Fingerprint, encoding: string, patch: CollectionPatch): void {
+  cancelWrite(file);
+  // The patch's buffers are transferred to the main thread: encode a full one now, before posting.
+  const now = patch.full ? encodeCache(patch, fingerprint, encoding) : undefined;
+  pendingWrites.set(
+    file,
+    setTimeout(
+      () => {
+        pendingWrites.delete(file);
+        void (async () => {
+          try {
+            const bytes = now ?? encodeCache(await new IncrementalCollection(file).update(text), fingerprint, encoding);
+            await fs.mkdir(cacheDir!, { recursive: true });
+            const target = cachePath(file);
+            // Write then rename, so a reader never sees half a cache file.
+            await fs.writeFile(target + '.tmp', bytes);
+            await fs.rename(target + '.tmp', target);
+          } catch {
+            /* the cache is an optimisation: a failed write only costs the next start a parse */
+          }
+        })();
+      },
+      patch.full ? 0 : CACHE_WRITE_DELAY_MS,
+    ),
+  );
+}
+
+parentPort!.on('message', (msg: WorkerRequest) => {
+  if (msg.type === 'forget') {
+    states.delete(msg.file);
+    cancelWrite(msg.file);
+    return;
+  }
+  read(msg).then(
+    (outcome) => {
+      const transfer = outcome.kind === 'read' ? [outcome.patch.added.numbers.buffer, outcome.patch.lineStarts.buffer] : [];
+      parentPort!.postMessage({ id: msg.id, outcome } satisfies WorkerReply, transfer as ArrayBuffer[]);
+    },
+    (e: Error) => parentPort!.postMessage({ id: msg.id, outcome: { kind: 'unreadable', message: e.message } } satisfies WorkerReply),
+  );
+});
