@@ -266,6 +266,8 @@ export class PaperIndex {
   /** Term ids of recent venues (venues repeat across many papers). */
   private venueCache = new Map<string, number[]>();
   private counter = new TermCounter();
+  /** Scratch counts per term for `postDocs` (zero between uses). */
+  private perTerm = new Int32Array(1024);
   /** Tokens of the text being counted: start, end and hash each (see `scanTokens`). */
   private spans: Int32Array = new Int32Array(3 * 256);
   /** Forward lists (term id × 64 + weight) per document, for checking few candidates. */
@@ -722,11 +724,20 @@ export class PaperIndex {
     const pool = this.post1;
     const last = this.docs.length;
     if (last - first > 64) {
-      const perTerm = new Int32Array(this.terms.length);
+      // Count per touched term only: batches of a sliced first read must not cost O(vocabulary).
+      if (this.perTerm.length < this.terms.length) this.perTerm = new Int32Array(Math.max(this.terms.length, 2 * this.perTerm.length));
+      const perTerm = this.perTerm;
+      const touched: number[] = [];
       for (let d = first; d < last; d++) {
-        for (let k = fwd.start[d], end = k + fwd.count[d]; k < end; k++) perTerm[fwd.data[k] >>> Q_BITS]++;
+        for (let k = fwd.start[d], end = k + fwd.count[d]; k < end; k++) {
+          const t = fwd.data[k] >>> Q_BITS;
+          if (perTerm[t]++ === 0) touched.push(t);
+        }
       }
-      for (let t = 0; t < perTerm.length; t++) if (perTerm[t]) pool.reserve(t, perTerm[t]);
+      for (const t of touched) {
+        pool.reserve(t, perTerm[t]);
+        perTerm[t] = 0;
+      }
     }
     for (let d = first; d < last; d++) {
       for (let k = fwd.start[d], end = k + fwd.count[d]; k < end; k++) {
@@ -1335,10 +1346,15 @@ class PostingPool {
     this.length[t] = len + 1;
   }
 
-  /** Makes room for `extra` more postings in list t (exactly, for a bulk add). */
+  /**
+   * Makes room for `extra` more postings in list t: exactly for a first bulk add, with room
+   * to spare for a list that grows again (a first read added in batches moves each list
+   * O(log n) times, not once per batch).
+   */
   reserve(t: number, extra: number): void {
     const needed = this.length[t] + extra;
-    if (needed > this.capacity[t]) this.move(t, needed);
+    const capacity = this.capacity[t];
+    if (needed > capacity) this.move(t, capacity === 0 ? needed : Math.max(needed, capacity + (capacity >> 1)));
   }
 
   /** Removes postings of dead documents from list t, in place; returns how many. */

@@ -338,3 +338,27 @@ test('the shared library: "oh 2024 uncertainty" ranks Oh’s 2024 uncertainty pa
     assert.ok(relevant(hits[i].paper), `hit ${i}: ${hits[i].key} ${hits[i].paper.title}`);
   }
 });
+
+test('patchFile: papers added in batches search like one bulk add; removing by entry drops exactly those', async () => {
+  const { parseBibtex } = await import('../../src/core/bibtex');
+  const { Library } = await import('../../src/core/library');
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = join(__dirname, '..', '..', 'examples', 'sample-workspace');
+  const lib = new Library();
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.bib'))) lib.setFile(parseBibtex(readFileSync(join(dir, f), 'utf8'), f));
+  const file = lib.files[0];
+  const papers = lib.papersOf(file);
+  const bulk = new PaperIndex();
+  bulk.addPapers(papers);
+  const batched = new PaperIndex();
+  for (let i = 0; i < papers.length; i += 7) batched.patchFile(file, [], papers.slice(i, i + 7));
+  for (const q of ['uncertainty', 'oh 2024', 'kirch', 'probabilistic embeddings', 'zzz']) {
+    assert.deepEqual(batched.search(q, 20).map((h) => h.paper.key), bulk.search(q, 20).map((h) => h.paper.key), q);
+  }
+  const gone = papers.slice(0, 3);
+  batched.patchFile(file, gone.map((p) => p.entry), []);
+  assert.equal(batched.size, papers.length - 3);
+  for (const p of gone) assert.equal(batched.get(p.key), undefined);
+  assert.ok(batched.get(papers[3].key));
+});

@@ -31,6 +31,33 @@ suite('collections follow the files', () => {
     }
   }, { timeout: 60_000 });
 
+  test('an edit to one entry re-reads only that part: the other entries stay the same objects, moved', async () => {
+    const uri = workspaceUri('tmp-incremental.bib');
+    const entry = (i: number, title: string) => `@article{incr${i},\n  title = {${title}},\n  author = {Incremental, Ida},\n  year = {2020}\n}\n`;
+    const entries = Array.from({ length: 40 }, (_, i) => entry(i, `Steady Paper Number ${i}`));
+    try {
+      const api = await citelens();
+      await writeText(uri, entries.join('\n'));
+      await eventually(() => !!api.collections.library.get('incr39'), 15_000, 'the collection read');
+      const before = api.collections.library.get('incr30')!;
+      const offsetBefore = before.span.start;
+      const lineBefore = before.line;
+      entries[10] = entry(10, 'A Much Longer Title With Quokkas\nOn Two Lines');
+      await writeText(uri, entries.join('\n'));
+      await eventually(() => offers('quokkas', 'incr10'), 15_000, 'the edited title searchable');
+      const after = api.collections.library.get('incr30')!;
+      ok(after === before, 'an entry after the edit is the same object (not re-read)');
+      ok(after.span.start > offsetBefore, 'and it moved with the text');
+      equal(after.line, lineBefore + 1);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      equal(doc.getText(new vscode.Range(doc.positionAt(after.keySpan.start), doc.positionAt(after.keySpan.end))), 'incr30');
+      ok(!(await offers('steady paper number 10', 'incr10')), 'the old title is gone');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await removeQuietly(uri);
+    }
+  }, { timeout: 60_000 });
+
   test('unsaved edits in an open .bib count', async () => {
     const uri = workspaceUri('tmp-unsaved.bib');
     try {
