@@ -1,13 +1,13 @@
 /**
  * The persistent index cache's file format: one collection's reading (a full
  * `CollectionPatch`) with the fingerprint of the bytes it was read from. Layout: 4-byte
- * header length, a JSON header, then the entry numbers, the line starts (both Int32, little
- * endian, 4-aligned) and the entry strings as UTF-8.
+ * header length, a JSON header, then the entry numbers, the line starts and the paper display
+ * numbers (Int32, little endian, 4-aligned), the entry strings and the display strings as UTF-8.
  */
 import { CollectionPatch } from './incremental';
 
 /** Bumped whenever the reader or this layout changes what a cache file means. */
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 
 export interface Fingerprint {
   size: number;
@@ -26,6 +26,8 @@ interface Header {
   numbers: number;
   lineCount: number;
   stringBytes: number;
+  displayNumbers: number;
+  displayStringBytes: number;
   diagnostics: CollectionPatch['diagnostics'];
   strings: Record<string, string>;
   preambles: string[];
@@ -33,6 +35,8 @@ interface Header {
 
 export function encodeCache(patch: CollectionPatch, fingerprint: Fingerprint, encoding: string): Uint8Array {
   const stringBytes = new TextEncoder().encode(patch.added.strings);
+  const displays = patch.added.displays ?? { numbers: new Int32Array(0), strings: '' };
+  const displayStringBytes = new TextEncoder().encode(displays.strings);
   const header: Header = {
     version: CACHE_VERSION,
     file: patch.file,
@@ -43,6 +47,8 @@ export function encodeCache(patch: CollectionPatch, fingerprint: Fingerprint, en
     numbers: patch.added.numbers.length,
     lineCount: patch.lineCount,
     stringBytes: stringBytes.length,
+    displayNumbers: displays.numbers.length,
+    displayStringBytes: displayStringBytes.length,
     diagnostics: patch.diagnostics,
     strings: { ...patch.strings },
     preambles: patch.preambles,
@@ -51,12 +57,15 @@ export function encodeCache(patch: CollectionPatch, fingerprint: Fingerprint, en
   const headerEnd = align4(4 + headerBytes.length);
   const numbersEnd = headerEnd + 4 * patch.added.numbers.length;
   const linesEnd = numbersEnd + 4 * patch.lineCount;
-  const out = new Uint8Array(linesEnd + stringBytes.length);
+  const displaysEnd = linesEnd + 4 * displays.numbers.length;
+  const out = new Uint8Array(displaysEnd + stringBytes.length + displayStringBytes.length);
   new DataView(out.buffer).setUint32(0, headerBytes.length, true);
   out.set(headerBytes, 4);
   out.set(new Uint8Array(patch.added.numbers.buffer, patch.added.numbers.byteOffset, 4 * patch.added.numbers.length), headerEnd);
   out.set(new Uint8Array(patch.lineStarts.buffer, patch.lineStarts.byteOffset, 4 * patch.lineCount), numbersEnd);
-  out.set(stringBytes, linesEnd);
+  out.set(new Uint8Array(displays.numbers.buffer, displays.numbers.byteOffset, 4 * displays.numbers.length), linesEnd);
+  out.set(stringBytes, displaysEnd);
+  out.set(displayStringBytes, displaysEnd + stringBytes.length);
   return out;
 }
 
@@ -72,13 +81,18 @@ export function decodeCache(bytes: Uint8Array, file: string, fingerprint: Finger
     const headerEnd = align4(4 + headerLength);
     const numbersEnd = headerEnd + 4 * header.numbers;
     const linesEnd = numbersEnd + 4 * header.lineCount;
-    if (linesEnd + header.stringBytes !== bytes.length) return undefined;
+    const displaysEnd = linesEnd + 4 * header.displayNumbers;
+    const stringsEnd = displaysEnd + header.stringBytes;
+    if (stringsEnd + header.displayStringBytes !== bytes.length) return undefined;
     // Copies: the typed arrays must own aligned buffers (and be transferable).
     const numbers = new Int32Array(header.numbers);
     new Uint8Array(numbers.buffer).set(bytes.subarray(headerEnd, numbersEnd));
     const lineStarts = new Int32Array(header.lineCount);
     new Uint8Array(lineStarts.buffer).set(bytes.subarray(numbersEnd, linesEnd));
-    const strings = new TextDecoder().decode(bytes.subarray(linesEnd));
+    const displayNumbers = new Int32Array(header.displayNumbers);
+    new Uint8Array(displayNumbers.buffer).set(bytes.subarray(linesEnd, displaysEnd));
+    const strings = new TextDecoder().decode(bytes.subarray(displaysEnd, stringsEnd));
+    const displayStrings = new TextDecoder().decode(bytes.subarray(stringsEnd));
     const macros: Record<string, string> = Object.assign(Object.create(null), header.strings);
     return {
       encoding: header.encoding,
@@ -89,7 +103,7 @@ export function decodeCache(bytes: Uint8Array, file: string, fingerprint: Finger
         from: 0,
         removed: 0,
         delta: 0,
-        added: { count: header.count, numbers, strings },
+        added: { count: header.count, numbers, strings, displays: header.displayNumbers ? { numbers: displayNumbers, strings: displayStrings } : undefined },
         diagnostics: header.diagnostics,
         strings: macros,
         preambles: header.preambles,

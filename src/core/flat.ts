@@ -8,7 +8,8 @@
  * cache stores the same form. Rebuilt entries are `MovableEntry`s: an edit earlier in the
  * file shifts them in place instead of re-reading them (see incremental.ts).
  */
-import { Diagnostic, Entry, Field, LineIndex, ParseResult, SourceFormat, Span } from './model';
+import { Diagnostic, Entry, Field, LineIndex, PaperDisplay, ParseResult, Person, SourceFormat, Span } from './model';
+import { paperDisplay } from './paper';
 
 /** Numbers per entry: start, end, keyStart, keyEnd, field count, broken, type length, key length. */
 const ENTRY_INTS = 8;
@@ -21,6 +22,77 @@ export interface FlatEntries {
   numbers: Int32Array;
   /** Type, key, then each field's name and raw value of every entry, concatenated. */
   strings: string;
+  /** Each entry's `PaperDisplay` (see `flattenDisplays`), when computed by the reader. */
+  displays?: { numbers: Int32Array; strings: string };
+}
+
+/**
+ * Displays per entry: present (0/1), etAl, author count, keyword count, lengths of title,
+ * year, venue, arXiv class, of each keyword, then per author: literal (0/1) and the lengths
+ * of given, von, family, suffix (and literal).
+ */
+function flattenDisplays(entries: readonly Entry[]): { numbers: Int32Array; strings: string } {
+  const numbers: number[] = [];
+  const parts: string[] = [];
+  for (const e of entries) {
+    const d = paperDisplay(e);
+    if (!d) {
+      numbers.push(0);
+      continue;
+    }
+    numbers.push(1, d.etAl ? 1 : 0, d.authors.length, d.keywords.length, d.title.length, d.year.length, d.venue.length, d.arxivClass.length);
+    parts.push(d.title, d.year, d.venue, d.arxivClass);
+    for (const k of d.keywords) {
+      numbers.push(k.length);
+      parts.push(k);
+    }
+    for (const a of d.authors) {
+      const literal = a.literal !== undefined;
+      numbers.push(literal ? 1 : 0, a.given.length, a.von.length, a.family.length, a.suffix.length);
+      parts.push(a.given, a.von, a.family, a.suffix);
+      if (literal) {
+        numbers.push(a.literal!.length);
+        parts.push(a.literal!);
+      }
+    }
+  }
+  return { numbers: Int32Array.from(numbers), strings: parts.join('') };
+}
+
+/** Reads displays back, in entry order; undefined for entries without one. */
+class DisplayReader {
+  private n = 0;
+  private s = 0;
+  constructor(private readonly flat: { numbers: Int32Array; strings: string }) {}
+
+  next(): PaperDisplay | undefined {
+    const { numbers, strings } = this.flat;
+    if (numbers[this.n++] === 0) return undefined;
+    let n = this.n;
+    let s = this.s;
+    const take = (len: number) => strings.slice(s, (s += len));
+    const etAl = numbers[n] === 1;
+    const authorCount = numbers[n + 1];
+    const keywordCount = numbers[n + 2];
+    const title = take(numbers[n + 3]);
+    const year = take(numbers[n + 4]);
+    const venue = take(numbers[n + 5]);
+    const arxivClass = take(numbers[n + 6]);
+    n += 7;
+    const keywords: string[] = [];
+    for (let i = 0; i < keywordCount; i++) keywords.push(take(numbers[n++]));
+    const authors: Person[] = [];
+    for (let i = 0; i < authorCount; i++) {
+      const literal = numbers[n] === 1;
+      const person: Person = { given: take(numbers[n + 1]), von: take(numbers[n + 2]), family: take(numbers[n + 3]), suffix: take(numbers[n + 4]) };
+      n += 5;
+      if (literal) person.literal = take(numbers[n++]);
+      authors.push(person);
+    }
+    this.n = n;
+    this.s = s;
+    return { authors, etAl, title, year, venue, keywords, arxivClass };
+  }
 }
 
 /** Everything of a `ParseResult` except its entries, which travel as `FlatEntries`. */
@@ -36,8 +108,11 @@ export interface FlatResult {
   lineCount: number;
 }
 
-/** Flattens entries; `shift` is added to every offset (for entries read from a slice of a file). */
-export function flattenEntries(entries: readonly Entry[], shift = 0): FlatEntries {
+/**
+ * Flattens entries; `shift` is added to every offset (for entries read from a slice of a
+ * file). With `withDisplays`, each entry's paper display is computed and included.
+ */
+export function flattenEntries(entries: readonly Entry[], shift = 0, withDisplays = false): FlatEntries {
   let ints = 0;
   let chars = 0;
   for (const e of entries) {
@@ -79,7 +154,7 @@ export function flattenEntries(entries: readonly Entry[], shift = 0): FlatEntrie
   }
   const strings = parts.join('');
   if (strings.length !== chars) throw new Error('flattenEntries: string length mismatch');
-  return { count: entries.length, numbers, strings };
+  return withDisplays ? { count: entries.length, numbers, strings, displays: flattenDisplays(entries) } : { count: entries.length, numbers, strings };
 }
 
 export function flattenResult(result: ParseResult, lineIndex: LineIndex = result.lineIndex): FlatResult {
@@ -109,6 +184,7 @@ export class FlatEntryReader {
   readonly entries: MovableEntry[] = [];
   private n = 0;
   private s = 0;
+  private readonly displays: DisplayReader | undefined;
 
   constructor(
     private readonly flat: FlatEntries,
@@ -116,7 +192,9 @@ export class FlatEntryReader {
     private readonly format: SourceFormat,
     private readonly lines: LineIndexHolder,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.displays = flat.displays ? new DisplayReader(flat.displays) : undefined;
+  }
 
   get done(): boolean {
     return this.entries.length >= this.flat.count;
@@ -146,6 +224,8 @@ export class FlatEntryReader {
       }
       const entry = new MovableEntry(type, key, this.file, this.format, eStart, eEnd, kStart, kEnd, this.lines, fields);
       if (broken) entry.broken = true;
+      const display = this.displays?.next();
+      if (display) entry.display = display;
       out.push(entry);
       if (budgetMs !== Infinity && (out.length & 63) === 0 && this.clock() - start >= budgetMs) break;
     }
@@ -165,6 +245,7 @@ export function unflattenEntries(flat: FlatEntries, file: string, format: Source
 /** An entry whose offsets can move when text before it is edited. */
 export class MovableEntry implements Entry {
   broken?: boolean;
+  display?: PaperDisplay;
 
   constructor(
     readonly type: string,

@@ -139,7 +139,7 @@ export class IncrementalCollection {
     let format: SourceFormat = 'bibtex';
     if (isCslJsonFile(this.file)) {
       const result = parseCollection(text, this.file);
-      entries = flattenEntries(result.entries);
+      entries = flattenEntries(result.entries, 0, true);
       diagnostics = result.diagnostics;
       format = result.format;
       this.strings = result.strings;
@@ -322,6 +322,8 @@ export async function readChunks(text: string, from: number, to: number, file: s
   const diagnostics: Diagnostic[] = [];
   const numberParts: Int32Array[] = [];
   const stringParts: string[] = [];
+  const displayNumberParts: Int32Array[] = [];
+  const displayStringParts: string[] = [];
   let count = 0;
   let sliceStart = clock();
   let at = from;
@@ -331,9 +333,11 @@ export async function readChunks(text: string, from: number, to: number, file: s
     for (const name in result.strings) strings[name] = defined[name] = result.strings[name];
     preambles.push(...result.preambles);
     for (const d of result.diagnostics) diagnostics.push(at === 0 ? d : { ...d, span: { start: d.span.start + at, end: d.span.end + at } });
-    const flat = flattenEntries(result.entries, at);
+    const flat = flattenEntries(result.entries, at, true);
     numberParts.push(flat.numbers);
     stringParts.push(flat.strings);
+    displayNumberParts.push(flat.displays!.numbers);
+    displayStringParts.push(flat.displays!.strings);
     count += flat.count;
     at = end;
     if (options.pause && at < to && clock() - sliceStart >= sliceMs) {
@@ -341,17 +345,8 @@ export async function readChunks(text: string, from: number, to: number, file: s
       sliceStart = clock();
     }
   }
-  let numbers: Int32Array;
-  if (numberParts.length === 1) numbers = numberParts[0];
-  else {
-    numbers = new Int32Array(numberParts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of numberParts) {
-      numbers.set(p, o);
-      o += p.length;
-    }
-  }
-  return { entries: { count, numbers, strings: stringParts.join('') }, diagnostics, strings: from === 0 && to === text.length ? defined : { ...macros, ...defined }, preambles };
+  const entries: FlatEntries = { count, numbers: concat(numberParts), strings: stringParts.join(''), displays: { numbers: concat(displayNumberParts), strings: displayStringParts.join('') } };
+  return { entries, diagnostics, strings: from === 0 && to === text.length ? defined : { ...macros, ...defined }, preambles };
 }
 
 /**
@@ -364,4 +359,15 @@ export function spliceEntries<E extends { shift(delta: number): void }>(entries:
   const tail = entries.slice(end);
   if (patch.delta !== 0) for (const e of tail) e.shift(patch.delta);
   return { entries: entries.slice(0, patch.from).concat(added, tail), removed };
+}
+
+function concat(parts: Int32Array[]): Int32Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }

@@ -188,7 +188,7 @@ export class Library {
     if (!entry) return undefined;
     let paper = this.paperCache.get(entry.key);
     if (!paper) {
-      paper = toPaper(entry, inheritedFields(entry, this.lookup));
+      paper = toPaper(entry, inheritedFields(entry, this.lookup), entry.display);
       this.paperCache.set(entry.key, paper);
     }
     return paper;

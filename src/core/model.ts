@@ -54,6 +54,22 @@ export interface Entry {
   fields: Record<string, Field>;
   /** Set when the entry was recovered from a broken source (still usable). */
   broken?: boolean;
+  /**
+   * What the search index needs of the entry's paper, when it was computed where the entry
+   * was read (the reader thread or the cache). Only for entries that inherit nothing.
+   */
+  display?: PaperDisplay;
+}
+
+/** The eagerly computed part of a `Paper` (see paper.ts). */
+export interface PaperDisplay {
+  authors: Person[];
+  etAl: boolean;
+  title: string;
+  year: string;
+  venue: string;
+  keywords: string[];
+  arxivClass: string;
 }
 
 export type Severity = 'error' | 'warning' | 'information';

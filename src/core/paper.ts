@@ -4,7 +4,7 @@
  * entries does not pay for it up front.
  */
 import { latexToUnicode } from './latex';
-import { Entry, Field, Paper, Person } from './model';
+import { Entry, Field, Paper, PaperDisplay, Person } from './model';
 import { parseNames } from './names';
 
 function display(entry: Entry, field: Field | undefined): string {
@@ -50,11 +50,22 @@ class PaperRecord implements Paper {
   constructor(
     readonly entry: Entry,
     private readonly fields: Record<string, Field>,
+    precomputed?: PaperDisplay,
   ) {
-    const f = fields;
     this.key = entry.key;
     this.type = entry.type;
     this.file = entry.file;
+    if (precomputed) {
+      this.authors = precomputed.authors;
+      this.etAl = precomputed.etAl;
+      this.title = precomputed.title;
+      this.year = precomputed.year;
+      this.venue = precomputed.venue;
+      this.keywords = precomputed.keywords;
+      this.arxivClass = precomputed.arxivClass;
+      return;
+    }
+    const f = fields;
     const authors = f.author ? parseNames(f.author.raw) : NO_NAMES;
     this.authors = authors.people;
     this.etAl = authors.etAl;
@@ -99,8 +110,18 @@ const NO_PEOPLE: Person[] = [];
 const NO_STRINGS: string[] = [];
 const NO_NAMES = { people: NO_PEOPLE, etAl: false };
 
-export function toPaper(entry: Entry, fields: Record<string, Field> = entry.fields): Paper {
-  return new PaperRecord(entry, fields);
+export function toPaper(entry: Entry, fields: Record<string, Field> = entry.fields, precomputed?: PaperDisplay): Paper {
+  return new PaperRecord(entry, fields, precomputed);
+}
+
+/**
+ * The eager part of an entry's paper, or undefined when it inherits (crossref/xdata need the
+ * whole library). Computed in the reader thread so the extension host only assembles papers.
+ */
+export function paperDisplay(entry: Entry): PaperDisplay | undefined {
+  if (entry.fields.crossref !== undefined || entry.fields.xdata !== undefined) return undefined;
+  const p = new PaperRecord(entry, entry.fields);
+  return { authors: p.authors, etAl: p.etAl, title: p.title, year: p.year, venue: p.venue, keywords: p.keywords, arxivClass: p.arxivClass };
 }
 
 /** Display text of a field of a paper built by `toPaper` (e.g. `volume`, `pages`, `note`). */

@@ -138,7 +138,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
   }
   read(msg).then(
     (outcome) => {
-      const transfer = outcome.kind === 'read' ? [outcome.patch.added.numbers.buffer, outcome.patch.lineStarts.buffer] : [];
+      const transfer = outcome.kind === 'read' ? [outcome.patch.added.numbers.buffer, outcome.patch.lineStarts.buffer, ...(outcome.patch.added.displays ? [outcome.patch.added.displays.numbers.buffer] : [])] : [];
       parentPort!.postMessage({ id: msg.id, outcome } satisfies WorkerReply, transfer as ArrayBuffer[]);
     },
     (e: Error) => parentPort!.postMessage({ id: msg.id, outcome: { kind: 'unreadable', message: e.message } } satisfies WorkerReply),

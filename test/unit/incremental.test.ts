@@ -160,3 +160,18 @@ test('the ACL sample: the first read is chunked and an edit in the middle is par
   assert.equal(patch.added.count, 2);
   assert.ok(Object.values(m.entries[patch.from + 1].fields.title).length && m.entries[patch.from + 1].fields.title.raw.startsWith('Zyxwv '));
 });
+
+test('papers assembled from the reader\'s precomputed displays equal papers computed in place', async () => {
+  const { Library } = await import('../../src/core/library');
+  const text = libraryText() + '\n@inproceedings{child, crossref = {kirchhof2024pretrained}, pages = {1--2}}\n@misc{lit, author = {{World Health Organization} and others}, keywords = {a; b, c}}\n';
+  const m = new Model();
+  await m.read(text);
+  const withDisplay = m.entries.filter((e) => e.display).length;
+  assert.equal(withDisplay, m.entries.length - 1, 'every entry but the crossref child has a display');
+  const fromFlat = new Library();
+  fromFlat.setFile({ ...parseBibtex(text, 'm.bib'), entries: m.entries });
+  const inPlace = new Library();
+  inPlace.setFile(parseBibtex(text, 'm.bib'));
+  const pick = (p: any) => ({ key: p.key, authors: p.authors, etAl: p.etAl, title: p.title, year: p.year, venue: p.venue, keywords: p.keywords, arxivClass: p.arxivClass, abstract: p.abstract });
+  for (const e of m.entries) assert.deepEqual(pick(fromFlat.paper(e.key)), pick(inPlace.paper(e.key)), e.key);
+});
