@@ -94,7 +94,7 @@ export class IncrementalCollection {
     if (!region) return this.fullRead(text, options);
     const { first, last, from, to, delta } = region;
     const read = await readChunks(text, from, to + delta, this.file, this.macrosOutside(), options);
-    const lines = new LineIndex(text);
+    const lines = await lineIndexOf(text, options);
     // Diagnostics before the region stay, those after it move, those inside are replaced.
     const diagnostics: Diagnostic[] = [];
     for (const d of this.diagnostics) if (d.span.start < from) diagnostics.push(d);
@@ -151,7 +151,7 @@ export class IncrementalCollection {
       this.strings = read.strings;
       this.preambles = read.preambles;
     }
-    const lines = new LineIndex(text);
+    const lines = await lineIndexOf(text, options);
     for (const d of diagnostics) relocate(d, lines);
     this.text = text;
     this.spans = entrySpans(entries);
@@ -370,4 +370,28 @@ function concat(parts: Int32Array[]): Int32Array {
     o += p.length;
   }
   return out;
+}
+
+/** `new LineIndex(text)`, pausing every few megabytes when asked (a 50 MB file has 1.5 M lines). */
+async function lineIndexOf(text: string, options: ReadOptions): Promise<LineIndex> {
+  if (!options.pause || text.length <= CHUNK_CHARS * 8) return new LineIndex(text);
+  const clock = options.clock ?? Date.now;
+  let starts = new Int32Array(Math.max(16, text.length >> 6));
+  let n = 1;
+  let sliceStart = clock();
+  let i = text.indexOf('\n');
+  while (i !== -1) {
+    if (n === starts.length) {
+      const bigger = new Int32Array(starts.length * 2);
+      bigger.set(starts);
+      starts = bigger;
+    }
+    starts[n++] = i + 1;
+    i = text.indexOf('\n', i + 1);
+    if ((n & 0xffff) === 0 && clock() - sliceStart >= (options.sliceMs ?? 20)) {
+      await options.pause();
+      sliceStart = clock();
+    }
+  }
+  return LineIndex.fromStarts(starts, n);
 }

@@ -175,3 +175,13 @@ test('papers assembled from the reader\'s precomputed displays equal papers comp
   const pick = (p: any) => ({ key: p.key, authors: p.authors, etAl: p.etAl, title: p.title, year: p.year, venue: p.venue, keywords: p.keywords, arxivClass: p.arxivClass, abstract: p.abstract });
   for (const e of m.entries) assert.deepEqual(pick(fromFlat.paper(e.key)), pick(inPlace.paper(e.key)), e.key);
 });
+
+test('a long file\'s line index is built in slices and equals the one-pass index', async () => {
+  const text = aclSample();
+  let pauses = 0;
+  const patch = await new IncrementalCollection('x.bib').update(text, { pause: async () => void pauses++, sliceMs: 0 });
+  const whole = new LineIndex(text).export();
+  assert.equal(patch.lineCount, whole.count);
+  assert.deepEqual([...patch.lineStarts], [...whole.starts]);
+  assert.ok(pauses > 5);
+});
