@@ -69,8 +69,41 @@ export function encodeCache(patch: CollectionPatch, fingerprint: Fingerprint, en
   return out;
 }
 
+type CachedReading = { patch: CollectionPatch; encoding: string };
+
 /** The cached reading if `bytes` is a cache file of `file` with this fingerprint, else undefined. */
-export function decodeCache(bytes: Uint8Array, file: string, fingerprint: Fingerprint): { patch: CollectionPatch; encoding: string } | undefined {
+export function decodeCache(bytes: Uint8Array, file: string, fingerprint: Fingerprint): CachedReading | undefined {
+  const decoder = new TextDecoder();
+  const result = decodeWith(bytes, file, fingerprint, (b) => decoder.decode(b));
+  return result as CachedReading | undefined;
+}
+
+/** `decodeCache` that decodes the strings 1 MB at a time, pausing between slices (web host). */
+export async function decodeCacheInSlices(bytes: Uint8Array, file: string, fingerprint: Fingerprint, pause: () => Promise<void>): Promise<CachedReading | undefined> {
+  const SLICE = 1 << 20;
+  // decodeWith is synchronous: it hands over the UTF-8 stretches, decoded below with pauses.
+  const pendingBytes: Uint8Array[] = [];
+  const result = decodeWith(bytes, file, fingerprint, (b) => {
+    pendingBytes.push(b);
+    return '';
+  });
+  if (!result) return undefined;
+  const decoded: string[] = [];
+  for (const b of pendingBytes) {
+    const decoder = new TextDecoder();
+    const parts: string[] = [];
+    for (let at = 0; at < b.length; at += SLICE) {
+      parts.push(decoder.decode(b.subarray(at, Math.min(b.length, at + SLICE)), { stream: at + SLICE < b.length }));
+      await pause();
+    }
+    decoded.push(parts.join(''));
+  }
+  result.patch.added.strings = decoded[0];
+  if (result.patch.added.displays) result.patch.added.displays.strings = decoded[1];
+  return result;
+}
+
+function decodeWith(bytes: Uint8Array, file: string, fingerprint: Fingerprint, decodeText: (b: Uint8Array) => string): CachedReading | undefined {
   try {
     if (bytes.length < 4) return undefined;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -91,8 +124,8 @@ export function decodeCache(bytes: Uint8Array, file: string, fingerprint: Finger
     new Uint8Array(lineStarts.buffer).set(bytes.subarray(numbersEnd, linesEnd));
     const displayNumbers = new Int32Array(header.displayNumbers);
     new Uint8Array(displayNumbers.buffer).set(bytes.subarray(linesEnd, displaysEnd));
-    const strings = new TextDecoder().decode(bytes.subarray(displaysEnd, stringsEnd));
-    const displayStrings = new TextDecoder().decode(bytes.subarray(stringsEnd));
+    const strings = decodeText(bytes.subarray(displaysEnd, stringsEnd));
+    const displayStrings = decodeText(bytes.subarray(stringsEnd));
     const macros: Record<string, string> = Object.assign(Object.create(null), header.strings);
     return {
       encoding: header.encoding,

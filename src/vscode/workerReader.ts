@@ -67,7 +67,7 @@ export class WorkerReader implements CollectionReader {
 
 /** The reader for this host: a worker thread in Node, slices on the web. */
 export function createCollectionReader(context: vscode.ExtensionContext, log: (message: string) => void): CollectionReader {
-  if (process.env.CITELENS_WEB === '1') return new InThreadReader();
+  if (process.env.CITELENS_WEB === '1') return new InThreadReader(vscode.Uri.joinPath(context.globalStorageUri, 'index-cache'));
   const cacheDir = context.globalStorageUri.scheme === 'file' ? vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath : undefined;
   return new WorkerReader(context.asAbsolutePath('dist/reader-worker.js'), cacheDir, log);
 }
