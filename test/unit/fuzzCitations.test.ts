@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { Citation, DocumentScan, maskLatex, maskMarkdown, scanDocument } from '../../src/core/citations';
+import { Citation, DocumentScan, maskLatex, maskMarkdown, scanDocument, tableCloseFinder } from '../../src/core/citations';
+import { citeArguments } from '../../src/core/citeContext';
 import { DocumentSyntax } from '../../src/core/citeContext';
 import { applyMutation, fuzzParameters, loadRegressions, Mutation, repoRoot } from './fuzzSupport';
 
@@ -172,6 +173,26 @@ describe('citation scanner under fuzzing', () => {
   });
 });
 
+describe('the scanner\'s table-driven argument parsing', () => {
+  test('reads the same arguments as citeArguments\' own scan, on random argument soup', () => {
+    const soup = fc.array(fc.constantFrom('{', '}', '[', ']', '(', ')', '<', '>', '\\', 'a', ',', ' ', '\n', '\\cite'), { maxLength: 60 }).map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(soup, fc.constantFrom('cite', 'cites', 'foreignblockcquote'), fc.nat(), (text, command, cut) => {
+        const finder = tableCloseFinder(text);
+        // The scanner starts right after a command name, never at a character a `\` escapes.
+        const escaped = new Set<number>();
+        for (let i = 0; i < text.length; i++) if (text[i] === '\\') escaped.add(++i);
+        for (let from = 0; from <= text.length; from++) {
+          if (escaped.has(from)) continue;
+          const limit = from + (cut % (text.length - from + 1));
+          assert.deepEqual(citeArguments(text, from, command, limit, finder), citeArguments(text, from, command, limit), `from ${from} limit ${limit} in ${JSON.stringify(text)}`);
+        }
+      }),
+      fuzzParameters(1500, 12),
+    );
+  });
+});
+
 describe('citation scanner on extreme inputs', () => {
   test('an unclosed \\cite{ costs only its own paragraph', () => {
     const text = `Intro \\cite{open, half\n\nLater \\cite{closed} and \\citep{x}.\n`;
@@ -179,6 +200,8 @@ describe('citation scanner on extreme inputs', () => {
     assert.deepEqual(scan.citations.map((c) => c.key), ['closed', 'x']);
     const many = checkedScan('\\cite{'.repeat(20_000) + '\n\n\\cite{last}', 'latex');
     assert.deepEqual(many.citations.map((c) => c.key), ['last']);
+    const options = checkedScan('\\cite[p.~1 '.repeat(20_000) + '\n\n\\cite[p.~2]{last}', 'latex');
+    assert.deepEqual(options.citations.map((c) => c.key), ['last']);
   });
 
   test('10,000 keys in one command', () => {
