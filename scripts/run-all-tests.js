@@ -7,10 +7,13 @@
 //   5. integration     node scripts/vscode/run-tests.js         (Node extension host)
 //   6. integration     node scripts/vscode/run-tests.js --web   (web-worker extension host)
 //   7. ui              node test/ui/<name>.test.js, each, if any
+//   8. vsix            node scripts/vscode/run-tests.js --vsix  (vsce package, code-server
+//                      --install-extension into a fresh extensions dir, smoke + completion
+//                      against the installed copy; last, as vsce rebuilds dist/ for production)
 // Counts come from node's test runner (`# pass N` / `ℹ pass N`, `fail`, `cancelled`) and from
 // the integration harness / UI tests (`N passed, N failed`). A stage that fails without
 // reporting a failed test counts as one failure. Exit code 1 if anything failed.
-// Options: --skip-integration (stages 4-7), --only unit|integration|ui
+// Options: --skip-integration (stages 4-8), --only unit|integration|ui|vsix
 'use strict';
 
 const fs = require('fs');
@@ -116,6 +119,7 @@ async function main() {
   if (want('integration') || want('ui')) {
     built = (await stage('build tests', node, ['scripts/build-tests.js'], { counted: false })) && built;
   }
+  const vscodeStages = want('integration') || want('ui') || want('vsix');
 
   if (want('unit')) {
     // Type errors and a core that imports vscode or Node fail the run like a failing test.
@@ -129,10 +133,11 @@ async function main() {
     else skip('unit', 'no test/unit/*.test.ts');
   }
 
-  if (!skipIntegration && (want('integration') || want('ui'))) {
+  if (!skipIntegration && vscodeStages) {
     if (!built) {
       skip('integration (node host)', 'build failed');
       skip('integration (web host)', 'build failed');
+      skip('vsix (installed copy)', 'build failed');
     } else if (await stage('install VS Code (code-server)', node, ['scripts/vscode/install.js'], { counted: false })) {
       if (want('integration')) {
         await stage('integration (node host)', node, ['scripts/vscode/run-tests.js']);
@@ -143,6 +148,7 @@ async function main() {
         for (const t of ui) await stage(`ui ${path.basename(t)}`, node, [t]);
         if (!ui.length) skip('ui', 'no test/ui/*.test.js');
       }
+      if (want('vsix')) await stage('vsix (installed copy)', node, ['scripts/vscode/run-tests.js', '--vsix']);
     }
   }
 

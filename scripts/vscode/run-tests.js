@@ -2,9 +2,12 @@
 // Runs the integration suites inside the real VS Code extension host offline: code-server +
 // headless Debian Chromium (see shared/notes/real-vscode-offline.md).
 //
-// Usage: node scripts/vscode/run-tests.js [--web] [--workspace DIR] [--timeout SECONDS] [--verbose]
+// Usage: node scripts/vscode/run-tests.js [--web | --vsix] [--workspace DIR] [--timeout SECONDS] [--verbose]
 //   default   Node extension host, tests out/test/integration/index.js, the extension's `main`
 //   --web     web-worker extension host, tests out/test/integration/index.web.js, the extension's `browser`
+//   --vsix    packages the VSIX (vsce), installs it with `code-server --install-extension` into the
+//             run's fresh extensions dir and runs out/test/integration/index.vsix.js against that
+//             installed copy: the repository is not loaded (a do-nothing probe extension hosts the tests)
 //   --workspace  folder to open (default test/fixtures/workspace, else examples/sample-workspace);
 //                the tests get a fresh copy of it in the run's temp dir (--in-place: the folder itself)
 //   --timeout    overall limit (default 300 s, env CITELENS_TEST_TIMEOUT); then everything is killed
@@ -43,7 +46,7 @@ function usage() {
 }
 
 function parseArgs(argv) {
-  const o = { web: false, inPlace: false, workspace: undefined, timeout: Number(process.env.CITELENS_TEST_TIMEOUT) || 300, verbose: false };
+  const o = { web: false, vsix: false, inPlace: false, workspace: undefined, timeout: Number(process.env.CITELENS_TEST_TIMEOUT) || 300, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -52,6 +55,7 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (a === '--web') o.web = true;
+    else if (a === '--vsix') o.vsix = true;
     else if (a === '--verbose' || a === '-v') o.verbose = true;
     else if (a === '--in-place') o.inPlace = true;
     else if (a.startsWith('--workspace')) o.workspace = path.resolve(val());
@@ -66,12 +70,22 @@ function parseArgs(argv) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const host = opts.web ? 'web' : 'node';
+  if (opts.web && opts.vsix) throw new Error('--web and --vsix are exclusive');
+  const host = opts.web ? 'web' : opts.vsix ? 'vsix' : 'node';
   const tag = `[run-tests:${host}]`;
   const workspace = opts.workspace || defaultTestWorkspace();
-  const testsPath = path.join(repoRoot, 'out', 'test', 'integration', opts.web ? 'index.web.js' : 'index.js');
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-  const entry = opts.web ? pkg.browser : pkg.main;
+  let vsixStage;
+  if (opts.vsix) {
+    const vsix = require('./vsix');
+    const outDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'citelens-vsix-'));
+    const t = Date.now();
+    const packed = vsix.packageVsix(outDir);
+    console.log(`${tag} packaged ${path.basename(packed.vsix)} (${fs.statSync(packed.vsix).size} bytes) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    vsixStage = { ...packed, outDir, testsPath: vsix.buildVsixTests(), probeDir: path.join(outDir, 'probe'), makeProbe: vsix.makeProbe };
+  }
+  const testsPath = vsixStage ? vsixStage.testsPath : path.join(repoRoot, 'out', 'test', 'integration', opts.web ? 'index.web.js' : 'index.js');
+  const entry = opts.vsix ? undefined : opts.web ? pkg.browser : pkg.main;
   for (const [what, p] of [
     ['workspace', workspace],
     ['test bundle (node scripts/build-tests.js)', testsPath],
@@ -79,7 +93,7 @@ async function main() {
   ]) {
     if (!fs.existsSync(p)) throw new Error(`${what} not found: ${p}`);
   }
-  if (!entry) console.log(`${tag} warning: package.json has no "${opts.web ? 'browser' : 'main'}" entry; the extension will have no code in this host`);
+  if (!entry && !opts.vsix) console.log(`${tag} warning: package.json has no "${opts.web ? 'browser' : 'main'}" entry; the extension will have no code in this host`);
 
   const artifacts = path.join(repoRoot, '.test-artifacts');
   const stamp = `${host}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -140,11 +154,16 @@ async function main() {
             'remote.extensionKind': { [`${pkg.publisher}.${pkg.name}`]: ['web'] },
           }
         : {},
+      installExtensions: vsixStage ? [vsixStage.vsix] : [],
       onOutput: (line) => {
         if (opts.verbose) console.log(`[code-server] ${line}`);
       },
     });
     console.log(`${tag} code-server listening on ${server.url} after ${elapsed()}`);
+    if (vsixStage) {
+      vsixStage.makeProbe(vsixStage.probeDir, { extensionsDir: fs.realpathSync(server.extensionsDir), repoRoot: fs.realpathSync(repoRoot), version: pkg.version });
+      console.log(`${tag} installed into ${server.extensionsDir}: ${fs.readdirSync(server.extensionsDir).filter((n) => !n.startsWith('.') && n !== 'extensions.json').join(', ')}`);
+    }
     const folder = opts.inPlace ? workspace : copyWorkspace(server, workspace);
 
     let wbPromise;
@@ -152,7 +171,7 @@ async function main() {
       const exitOnce = (code) => resolve(typeof code === 'number' ? code : 1);
       wbPromise = openWorkbench(server, {
         workspace: folder,
-        extensionDevelopmentPath: repoRoot,
+        extensionDevelopmentPath: vsixStage ? vsixStage.probeDir : repoRoot,
         extensionTestsPath: testsPath,
         web: opts.web,
         waitForWorkbench: false,
@@ -203,6 +222,7 @@ async function main() {
   finished = true;
   clearTimeout(timer);
   await cleanup();
+  if (vsixStage) fs.rmSync(vsixStage.outDir, { recursive: true, force: true });
   process.exit(exitCode);
 }
 

@@ -18,7 +18,7 @@ const fs = require('fs');
 const net = require('net');
 const os = require('os');
 const path = require('path');
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const { paths, cleanEnv } = require('./install');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -103,6 +103,8 @@ function checkInstalled() {
  * Options:
  *   settings: extra user settings (merged over DEFAULT_SETTINGS)
  *   extensionSymlinks: absolute extension folders to link into the extensions dir (installed, not development)
+ *   installExtensions: .vsix files installed into the fresh extensions dir with
+ *                      `code-server --install-extension` before the server starts
  *   folder: workspace folder given on the command line (the URL's ?folder= decides for the page)
  *   port, host: listen address (default 127.0.0.1 and a free port)
  *   onOutput(line): receives each line the server prints (it always goes to <tmp>/server.log)
@@ -127,6 +129,14 @@ async function startServer(opts = {}) {
   for (const ext of opts.extensionSymlinks || []) {
     const pkg = JSON.parse(fs.readFileSync(path.join(ext, 'package.json'), 'utf8'));
     fs.symlinkSync(ext, path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
+  }
+  for (const vsix of opts.installExtensions || []) {
+    const r = spawnSync(paths.nodeBin, [paths.codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+      env: { ...cleanEnv(), PATH: `${path.dirname(paths.nodeBin)}${path.delimiter}${process.env.PATH}` },
+      encoding: 'utf8',
+      timeout: 120000,
+    });
+    if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.status ?? r.signal ?? r.error}): ${r.stdout}${r.stderr}`);
   }
   const logFile = path.join(tmpDir, 'server.log');
   const logStream = fs.createWriteStream(logFile);

@@ -99,6 +99,8 @@ function isKeyChar(c: number): boolean {
 function describeChar(c: number): string {
   if (Number.isNaN(c)) return 'the end of the file';
   if (c === NEWLINE || c === CR) return 'a line break';
+  // Control characters (NUL from binary junk) would print as nothing: name them.
+  if (c < SPACE || c === 127) return `the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
   return `'${String.fromCharCode(c)}'`;
 }
 
@@ -214,6 +216,18 @@ class BibtexReader {
     return this.entryOpenAfter(p) >= 0 ? p : -1;
   }
 
+  /** Does an entry (`@type{`) start at `p` as the first thing on its line? Recovery cuts there. */
+  private entryStartsLineAt(p: number): boolean {
+    const text = this.text;
+    if (text.charCodeAt(p) !== AT || this.entryOpenAfter(p) < 0) return false;
+    for (let q = p - 1; q >= 0; q--) {
+      const c = text.charCodeAt(q);
+      if (c === NEWLINE) return true;
+      if (c !== SPACE && c !== TAB && c !== CR) return false;
+    }
+    return true;
+  }
+
   private skipSpace(p: number): number {
     const text = this.text;
     while (p < this.len && isSpace(text.charCodeAt(p))) p++;
@@ -299,9 +313,9 @@ class BibtexReader {
     const text = this.text;
     const keyStart = this.skipSpace(open + 1);
     let p = keyStart;
-    while (p < this.len && isKeyChar(text.charCodeAt(p)) && text.charCodeAt(p) !== close) {
-      // A key never spans a line that starts a new entry; `@` is allowed inside keys.
-      p++;
+    // `@` is allowed inside keys, but a line starting a new entry is that entry, not our key.
+    if (!this.entryStartsLineAt(keyStart)) {
+      while (p < this.len && isKeyChar(text.charCodeAt(p)) && text.charCodeAt(p) !== close) p++;
     }
     const keyEnd = p;
     const key = text.slice(keyStart, keyEnd);
@@ -539,6 +553,8 @@ class BibtexReader {
   /** Recovery inside an entry: skip to just after the next `,` at brace depth 0. */
   private skipToNextField(from: number, close: number): { end: number; stop?: Stop } {
     const text = this.text;
+    // Reading may already stand on the next entry (after skipping line breaks): stop there.
+    if (this.entryStartsLineAt(from)) return { end: from, stop: Stop.NextEntry };
     let depth = 0;
     for (let p = from; p < this.len; p++) {
       const c = text.charCodeAt(p);

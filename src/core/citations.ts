@@ -5,7 +5,7 @@
  * (`@fig-x`, `@tbl:x`, `@sec-x`) are not citations.
  */
 import { BibReference, bibReferences } from './bibrefs';
-import { citeArguments, commandPattern, DocumentSyntax, PANDOC_TRAILING_PUNCTUATION } from './citeContext';
+import { citeArguments, CloseFinder, commandPattern, DocumentSyntax, PANDOC_TRAILING_PUNCTUATION } from './citeContext';
 import { Span } from './model';
 
 export interface Citation {
@@ -82,9 +82,11 @@ export function maskLatex(text: string): string {
   }
   const verb = /\\verb\*?([^a-zA-Z\s*])/g;
   while ((m = verb.exec(masked))) {
-    const close = text.indexOf(m[1], m.index + m[0].length);
+    // The closing delimiter is on the same line; looking further would make many unclosed
+    // `\verb|` quadratic.
     const nl = text.indexOf('\n', m.index);
-    const end = close < 0 || (nl >= 0 && close > nl) ? m.index + m[0].length : close + 1;
+    const close = indexBefore(text, m[1], m.index + m[0].length, nl < 0 ? text.length : nl);
+    const end = close < 0 ? m.index + m[0].length : close + 1;
     blank(chars, m.index, end);
     verb.lastIndex = end;
   }
@@ -110,6 +112,84 @@ export function maskLatex(text: string): string {
   return chars.join('');
 }
 
+/**
+ * citeArguments' closing-delimiter search answered from tables built in one pass, so that
+ * thousands of unclosed `\cite{` or `\cite[` in one paragraph cost linear time instead of a
+ * scan to the paragraph's end each. Same rules as its `findClose`: `\x` is an escaped
+ * character, and a delimiter counts only at brace depth 0 relative to where the search starts,
+ * i.e. in the same brace group; a `}` closing that group ends the search unmatched.
+ */
+export function tableCloseFinder(text: string): CloseFinder {
+  return new Closers(text).find;
+}
+
+class Closers {
+  /** For each `{`, its matching `}` or -1. */
+  private readonly match: Int32Array;
+  /** For each offset, the innermost `{` enclosing it (a closing `}` belongs to its group); -1 at top level. */
+  private readonly level: Int32Array;
+  /** Per group (by its `{` offset, -1 for the top level): offsets of `]`, `)`, `>` and `}` in it, ascending. */
+  private readonly stops = new Map<number, number[]>();
+
+  constructor(private readonly text: string) {
+    const n = text.length;
+    this.match = new Int32Array(n).fill(-1);
+    this.level = new Int32Array(n).fill(-1);
+    const stack: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const top = stack.length ? stack[stack.length - 1] : -1;
+      this.level[i] = top;
+      if (c === 92) {
+        if (i + 1 < n) this.level[i + 1] = top;
+        i++;
+      } else if (c === 123) stack.push(i);
+      else if (c === 125) {
+        if (stack.length) this.match[stack.pop()!] = i;
+        this.stop(top, i);
+      } else if (c === 93 || c === 41 || c === 62) this.stop(top, i);
+    }
+  }
+
+  private stop(group: number, offset: number): void {
+    const list = this.stops.get(group);
+    if (list) list.push(offset);
+    else this.stops.set(group, [offset]);
+  }
+
+  readonly find = (text: string, from: number, close: string, limit: number): number => {
+    if (text !== this.text) throw new Error('Closers used on another text');
+    if (from > text.length) return -1;
+    if (close === '}') {
+      const end = this.match[from - 1];
+      return end >= 0 && end < limit ? end : -1;
+    }
+    // The first `close` or `}` after `from` in the group `from` is in.
+    const group = from < text.length ? this.level[from] : this.level[from - 1];
+    const list = this.stops.get(group);
+    if (!list) return -1;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < list.length && list[k] < limit; k++) {
+      const c = text[list[k]];
+      if (c === close) return list[k];
+      if (c === '}') return -1;
+    }
+    return -1;
+  };
+}
+
+/** `text.indexOf(needle, from)` limited to matches before `limit`, without scanning past it. */
+function indexBefore(text: string, needle: string, from: number, limit: number): number {
+  for (let i = from; i < limit; i++) if (text[i] === needle) return i;
+  return -1;
+}
+
 const INCLUDE_COMMANDS = /\\(input|include|subfile|subfileinclude|import|subimport|inputfrom|subinputfrom|includefrom|subincludefrom)\s*(?:\{([^}]*)\}\s*)?\{([^}]*)\}/g;
 
 function scanLatex(text: string, extraCommands: readonly string[]): DocumentScan {
@@ -118,16 +198,22 @@ function scanLatex(text: string, extraCommands: readonly string[]): DocumentScan
   let nociteAll = false;
   const re = commandPattern(extraCommands);
   re.lastIndex = 0;
+  const paragraphs = new ParagraphEnds(masked);
+  let closers: Closers | undefined;
   let m: RegExpExecArray | null;
   while ((m = re.exec(masked))) {
     const command = m[1];
-    for (const group of keyGroups(masked, m.index + m[0].length, command)) {
+    const from = m.index + m[0].length;
+    closers ??= new Closers(masked);
+    for (const group of keyGroups(masked, from, command, paragraphs.endAfter(from), closers.find)) {
       let offset = group.start;
       for (const part of masked.slice(group.start, group.end).split(',')) {
         const lead = part.length - part.trimStart().length;
         const key = part.trim();
+        const start = offset + lead;
         if (key === '*') nociteAll = true;
-        else if (key) citations.push({ key, start: offset + lead, end: offset + lead + key.length, command });
+        // A key with masked text inside (`\verb|…|`, a comment) is not a key as written.
+        else if (key && text.startsWith(key, start)) citations.push({ key, start, end: start + key.length, command });
         offset += part.length + 1;
       }
     }
@@ -147,13 +233,29 @@ function scanLatex(text: string, extraCommands: readonly string[]): DocumentScan
 
 const PARAGRAPH_BREAK = /\n[ \t\r]*\n/g;
 
-/** The key lists after a citation command, within its paragraph; lists holding commands or groups are not keys. */
-function keyGroups(text: string, from: number, command: string): Span[] {
-  // Arguments never run past a paragraph break: that bounds the work for an unclosed `\cite{`.
-  PARAGRAPH_BREAK.lastIndex = from;
-  const paragraphEnd = PARAGRAPH_BREAK.exec(text);
-  const limit = paragraphEnd ? paragraphEnd.index : text.length;
-  return citeArguments(text, from, command, limit).keyGroups.filter((g) => !/[\\{]/.test(text.slice(g.start, g.end)));
+/**
+ * Where the paragraph holding an offset ends (the next blank line), for offsets asked in
+ * increasing order: the last answer is reused while it still lies ahead, so a document with
+ * thousands of citations and no blank line is searched once, not once per citation.
+ */
+class ParagraphEnds {
+  private end = -1;
+  constructor(private readonly text: string) {}
+
+  endAfter(from: number): number {
+    if (this.end < from) {
+      PARAGRAPH_BREAK.lastIndex = from;
+      const m = PARAGRAPH_BREAK.exec(this.text);
+      this.end = m ? m.index : this.text.length;
+    }
+    return this.end;
+  }
+}
+
+/** The key lists after a citation command, up to `limit` (its paragraph's end); lists holding commands or groups are not keys. */
+function keyGroups(text: string, from: number, command: string, limit: number, closer: CloseFinder): Span[] {
+  // Arguments never run past a paragraph break.
+  return citeArguments(text, from, command, limit, closer).keyGroups.filter((g) => !/[\\{]/.test(text.slice(g.start, g.end)));
 }
 
 const CROSS_REFERENCE = /^(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|tab|alg|apx)[-:]/;
@@ -183,18 +285,50 @@ export function maskMarkdown(text: string): string {
   const comment = /<!--[\s\S]*?(?:-->|$)/g;
   while ((m = comment.exec(masked))) blank(chars, m.index, m.index + m[0].length);
   masked = chars.join('');
-  // Inline code: a run of n backticks up to the next run of exactly n.
-  const tick = /`+/g;
-  while ((m = tick.exec(masked))) {
-    const run = m[0];
-    const closeRe = new RegExp(`(?<!\`)${run}(?!\`)`, 'g');
-    closeRe.lastIndex = m.index + run.length;
-    const close = closeRe.exec(masked);
-    if (!close) continue;
-    blank(chars, m.index, close.index + run.length);
-    tick.lastIndex = close.index + run.length;
-  }
+  blankCodeSpans(masked, chars);
   return chars.join('');
+}
+
+/**
+ * Inline code: a run of n backticks up to the next run of exactly n in the same paragraph
+ * (a stray backtick must not hide the citations of the rest of the document). The runs of a
+ * paragraph are listed once and each opener finds its closer through a per-length queue, so
+ * unmatched runs cost nothing extra.
+ */
+function blankCodeSpans(masked: string, chars: string[]): void {
+  const paragraphs = new ParagraphEnds(masked);
+  const tick = /`+/g;
+  let m: RegExpExecArray | null;
+  let runs: Array<{ start: number; length: number }> = [];
+  let paragraphEnd = -1;
+  const flush = () => {
+    const byLength = new Map<number, number[]>();
+    runs.forEach((r, i) => {
+      const list = byLength.get(r.length);
+      if (list) list.push(i);
+      else byLength.set(r.length, [i]);
+    });
+    const next = new Map<number, number>(); // per length: position in its list
+    for (let i = 0; i < runs.length; i++) {
+      const list = byLength.get(runs[i].length)!;
+      let k = next.get(runs[i].length) ?? 0;
+      while (k < list.length && list[k] <= i) k++;
+      next.set(runs[i].length, k);
+      if (k >= list.length) continue; // no closer: the backticks are literal
+      const j = list[k];
+      blank(chars, runs[i].start, runs[j].start + runs[j].length);
+      i = j;
+    }
+    runs = [];
+  };
+  while ((m = tick.exec(masked))) {
+    if (m.index >= paragraphEnd) {
+      flush();
+      paragraphEnd = paragraphs.endAfter(m.index);
+    }
+    runs.push({ start: m.index, length: m[0].length });
+  }
+  flush();
 }
 
 const PANDOC_CITATION = /(^|[^\p{L}\p{N}_@.])(-?)@(?:\{([^{}\n]+)\}|([\p{L}\p{N}_][\p{L}\p{N}_:.#$%&\-+?<>~/]*))/gmu;
@@ -202,6 +336,7 @@ const PANDOC_CITATION = /(^|[^\p{L}\p{N}_@.])(-?)@(?:\{([^{}\n]+)\}|([\p{L}\p{N}
 function scanMarkdown(text: string): DocumentScan {
   const masked = maskMarkdown(text);
   const citations: Citation[] = [];
+  const brackets = new BracketsOnLine(masked);
   PANDOC_CITATION.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = PANDOC_CITATION.exec(masked))) {
@@ -210,20 +345,43 @@ function scanMarkdown(text: string): DocumentScan {
     if (!key || CROSS_REFERENCE.test(key)) continue;
     const at = m.index + m[1].length + m[2].length;
     const start = braced ? at + 2 + (m[3].length - m[3].trimStart().length) : at + 1;
-    const bracket = inBracket(masked, at);
+    const bracket = brackets.enclose(at);
     const command = bracket ? (m[2] === '-' ? '[-@]' : '[@]') : m[2] === '-' ? '[-@]' : '@';
     citations.push({ key, start, end: start + key.length, command });
   }
   return { citations, nociteAll: false, includes: [], bibliographies: bibReferences(text, 'markdown') };
 }
 
-/** Is the `@` at `at` inside `[ … ]` on its line (a bracketed citation)? */
-function inBracket(text: string, at: number): boolean {
-  const lineStart = text.lastIndexOf('\n', at) + 1;
-  let lineEnd = text.indexOf('\n', at);
-  if (lineEnd < 0) lineEnd = text.length;
-  const open = text.lastIndexOf('[', at);
-  if (open < lineStart || text.lastIndexOf(']', at) > open) return false;
-  const close = text.indexOf(']', at);
-  return close >= 0 && close < lineEnd && (text.indexOf('[', at) < 0 || text.indexOf('[', at) > close);
+/**
+ * Is the `@` at an offset inside `[ … ]` on its line (a bracketed citation)? Asked for
+ * increasing offsets: the text before is scanned once in total, and the search for the next
+ * bracket after it is reused until passed, so 10,000 citations in one bracket stay linear.
+ */
+class BracketsOnLine {
+  /** Text before this offset has been scanned. */
+  private scanned = 0;
+  /** The last `[` before `scanned` on its line with no `]` after it, or -1. */
+  private open = -1;
+  /** First `[`, `]` or line break at or after `nextFrom`. */
+  private nextFrom = -1;
+  private next = -1;
+
+  constructor(private readonly text: string) {}
+
+  enclose(at: number): boolean {
+    const text = this.text;
+    for (; this.scanned < at; this.scanned++) {
+      const c = text[this.scanned];
+      if (c === '[') this.open = this.scanned;
+      else if (c === ']' || c === '\n') this.open = -1;
+    }
+    if (this.open < 0) return false;
+    if (!(this.nextFrom >= 0 && this.nextFrom <= at + 1 && this.next >= at + 1)) {
+      let i = at + 1;
+      while (i < text.length && text[i] !== '[' && text[i] !== ']' && text[i] !== '\n') i++;
+      this.nextFrom = at + 1;
+      this.next = i;
+    }
+    return text[this.next] === ']';
+  }
 }

@@ -98,7 +98,7 @@ export interface CiteArguments {
  * (csquotes' `\foreign…cquote` first takes a language). Completion and the citation scanner
  * both use it, so they agree on what a citation is.
  */
-export function citeArguments(text: string, from: number, command: string, limit: number): CiteArguments {
+export function citeArguments(text: string, from: number, command: string, limit: number, closer: CloseFinder = findClose): CiteArguments {
   const multi = MULTICITE.test(command);
   let skipFirstBraceGroup = /^(foreign|hyphen)[a-z]*cquote$/.test(command);
   const result: CiteArguments = { keyGroups: [] };
@@ -118,7 +118,7 @@ export function citeArguments(text: string, from: number, command: string, limit
     const close = c === '[' ? ']' : c === '(' ? ')' : c === '<' ? '>' : c === '{' ? '}' : '';
     if (!close) break;
     const isKeyGroup = c === '{' && !skipFirstBraceGroup;
-    const end = findClose(text, p + 1, close, limit);
+    const end = closer(text, p + 1, close, limit);
     if (end < 0) {
       // Still open at the limit: for completion, the cursor is in a key list or an option.
       if (isKeyGroup) result.openKeyGroup = p + 1;
@@ -134,7 +134,13 @@ export function citeArguments(text: string, from: number, command: string, limit
   return result;
 }
 
-/** Offset of the matching `close` before `limit`, honouring nested braces; -1 if none. */
+/**
+ * Offset of the matching `close` before `limit`, honouring nested braces; -1 if none (also
+ * when a `}` closes the enclosing group first). The scanner passes a table-driven equivalent
+ * (citations.ts) so that a document full of unclosed arguments stays linear.
+ */
+export type CloseFinder = (text: string, from: number, close: string, limit: number) => number;
+
 function findClose(text: string, from: number, close: string, limit: number): number {
   let depth = 0;
   for (let i = from; i < limit; i++) {

@@ -5,13 +5,50 @@ export interface DecodedText {
   encoding: string;
 }
 
-/** UTF-8 unless a BOM says UTF-16; invalid UTF-8 is read as Windows-1252 (old tools). */
+/**
+ * UTF-8 unless a BOM (or, without one, the zero bytes of ASCII text) says UTF-16; invalid
+ * UTF-8 is read as Windows-1252 (old tools), a superset of Latin-1's printable characters.
+ */
 export function decodeCollection(bytes: Uint8Array): DecodedText {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'UTF-16LE' };
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'UTF-16BE' };
+  const wide = bomlessUtf16(bytes);
+  if (wide) return { text: new TextDecoder(wide === 'UTF-16LE' ? 'utf-16le' : 'utf-16be').decode(bytes), encoding: wide };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'UTF-8' };
   } catch {
-    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'Windows-1252' };
+    return { text: decodeWindows1252(bytes), encoding: 'Windows-1252' };
   }
+}
+
+/** Windows-1252's characters for bytes 0x80–0x9F (the five unassigned bytes keep their C1 code). */
+const CP1252_HIGH = '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+
+/**
+ * Node's TextDecoder('windows-1252') decodes as ISO-8859-1 (seen on Node 20): € “ ” – …
+ * would come out as C1 control characters. Browsers decode correctly; mapping 0x80–0x9F
+ * afterwards gives the right text in both.
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  return new TextDecoder('windows-1252').decode(bytes).replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
+
+/**
+ * UTF-16 written without a BOM: a BibTeX file starts with ASCII, so every other byte of its
+ * first characters is zero. Read as UTF-8 it would be valid but hold a NUL after each letter,
+ * and no entry would be found.
+ */
+function bomlessUtf16(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
+  const n = Math.min(bytes.length, 64) & ~1;
+  if (n < 8) return undefined;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  if (oddZero === pairs && evenZero === 0) return 'UTF-16LE';
+  if (evenZero === pairs && oddZero === 0) return 'UTF-16BE';
+  return undefined;
 }

@@ -14,6 +14,8 @@ import './suites/hover.test';
 import './suites/collections.test';
 import './suites/navigation.test';
 import './suites/diagnostics.test';
+import './suites/security.test';
+import './suites/nowrite.test';
 
 export async function run(): Promise<void> {
   await runSuites();
