@@ -41,6 +41,8 @@ const MIN_SHARE = 0.0003;
 const MAX_SHARE = 0.12;
 /** Abstracts beyond this length add little and cost time. */
 const ABSTRACT_CHARS = 2500;
+/** Papers read between two yields of `updating`. */
+const STEP = 500;
 
 /** English function words. */
 const STOP_WORDS = new Set(
@@ -137,14 +139,29 @@ export class DerivedTopics {
    * file). Files whose papers are the same objects as last time are not re-read.
    */
   update(files: Iterable<[file: string, papers: readonly Paper[]]>): void {
+    for (const _ of this.updating(files)) {
+      /* run to the end */
+    }
+  }
+
+  /**
+   * `update` in steps: yields after every few hundred papers read, so a caller can spread
+   * the work over time slices (the extension host must stay responsive on 90,000 entries).
+   */
+  *updating(files: Iterable<[file: string, papers: readonly Paper[]]>): Generator<void, void, void> {
     let changed = false;
     const seen = new Set<string>();
+    let sinceYield = 0;
     for (const [file, papers] of files) {
       seen.add(file);
       const old = this.files.get(file);
       if (old && sameObjects(old.papers, papers)) continue;
       const df = new Map<string, number>();
       for (const p of papers) {
+        if (++sinceYield === STEP) {
+          sinceYield = 0;
+          yield;
+        }
         if (!needsDerivedTopics(p)) continue;
         for (const t of this.bag(p).terms) df.set(t, (df.get(t) ?? 0) + 1);
       }
@@ -163,6 +180,7 @@ export class DerivedTopics {
     for (const { papers, df } of this.files.values()) {
       for (const p of papers) if (needsDerivedTopics(p)) count++;
       for (const [t, n] of df) total.set(t, (total.get(t) ?? 0) + n);
+      yield;
     }
     this.df = total;
     this.paperCount = count;
@@ -200,22 +218,27 @@ export class DerivedTopics {
     const n = this.paperCount;
     const minDf = Math.max(MIN_PAPERS, Math.ceil(n * MIN_SHARE));
     const maxDf = Math.max(minDf, Math.floor(n * MAX_SHARE));
-    const scored: { term: string; score: number }[] = [];
+    // Scores of the eligible terms (0: not eligible); the best are picked one by one (a
+    // paper has a few dozen terms and keeps three: cheaper than sorting, no garbage).
+    const scores = new Float64Array(bag.terms.length);
     for (let i = 0; i < bag.terms.length; i++) {
-      const term = bag.terms[i];
-      const df = this.df.get(term) ?? 0;
-      if (df < minDf || df > maxDf) continue;
-      scored.push({ term, score: bag.weights[i] * Math.log(n / df) });
+      const df = this.df.get(bag.terms[i]) ?? 0;
+      if (df >= minDf && df <= maxDf) scores[i] = bag.weights[i] * Math.log(n / df);
     }
-    scored.sort((a, b) => b.score - a.score || (a.term < b.term ? -1 : 1));
     const out: DerivedTopic[] = [];
     const chosen: string[] = [];
-    for (const { term } of scored) {
+    while (out.length < TOPICS_PER_PAPER) {
+      let best = -1;
+      for (let i = 0; i < scores.length; i++) {
+        if (scores[i] > 0 && (best < 0 || scores[i] > scores[best] || (scores[i] === scores[best] && bag.terms[i] < bag.terms[best]))) best = i;
+      }
+      if (best < 0) break;
+      scores[best] = 0;
+      const term = bag.terms[best];
       // A phrase and the words it is made of would be the same topic twice.
       if (chosen.some((c) => overlaps(c, term))) continue;
       chosen.push(term);
       out.push({ id: 'derived:' + term, label: this.labels.get(term) ?? term });
-      if (out.length === TOPICS_PER_PAPER) break;
     }
     return out;
   }

@@ -102,6 +102,14 @@ export class LibraryService {
     return this.collections.whenReady();
   }
 
+  /** Derived topics and facet values of every paper, in time slices (the host stays responsive). */
+  async prepare(): Promise<void> {
+    const started = Date.now();
+    await this.pages.prepare();
+    const ms = Date.now() - started;
+    if (ms > 300) this.ctx.log(`Library: facets and derived topics of ${this.collections.index.size} papers prepared in ${ms} ms.`);
+  }
+
   log(message: string): void {
     this.ctx.log(message);
   }
@@ -169,6 +177,7 @@ export class LibraryWebview implements vscode.Disposable {
         return;
       case 'query': {
         if (!this.service.status().ready) await this.service.whenReady();
+        await this.service.prepare();
         const started = Date.now();
         const result = this.service.pages.run(m.query);
         this.last = { id: queryId(m.query), papers: result.papers };
@@ -188,6 +197,7 @@ export class LibraryWebview implements vscode.Disposable {
         return;
       }
       case 'page': {
+        await this.service.prepare();
         const id = queryId(m.query);
         if (!this.last || this.last.id !== id) this.last = { id, papers: this.service.pages.run(m.query).papers };
         const offset = clamp(m.offset, 0, this.last.papers.length);
@@ -196,6 +206,7 @@ export class LibraryWebview implements vscode.Disposable {
         return;
       }
       case 'facetSearch': {
+        await this.service.prepare();
         const list = this.service.pages.facetValues(m.query, m.kind, m.filter);
         await this.post({ type: 'facetValues', requestId: m.requestId, kind: m.kind, list });
         return;
