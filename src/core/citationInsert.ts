@@ -37,9 +37,10 @@ export function citationInsertion(text: string, cursor: number, syntax: Document
   if (bracket) {
     const add = unique.filter((k) => !bracket.keys.includes(k));
     if (!add.length) return undefined;
-    // Not in the middle of a key or a locator word: after the current key (or at the cursor).
+    // After the citation item the cursor is in (its key and locator), before the next `;`/`]`.
     let offset = cursor;
-    while (offset < bracket.close && /[^\s;\]]/.test(text[offset])) offset++;
+    while (offset < bracket.close && text[offset] !== ';') offset++;
+    while (offset > cursor && /\s/.test(text[offset - 1])) offset--;
     const before = text.slice(bracket.open + 1, offset).trim();
     const lead = before === '' || before.endsWith(';') ? '' : '; ';
     return { offset, text: lead + add.map((k) => '@' + k).join('; ') + (before === '' ? '; ' : '') };

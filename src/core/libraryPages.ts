@@ -332,7 +332,9 @@ export class LibraryPages {
 /** The paper's DOI link or URL, if it is http(s) (never `javascript:`, `command:`, `file:`…). */
 export function linkOf(p: Paper): string | undefined {
   const candidates: string[] = [];
-  if (p.doi) candidates.push(/^https?:/i.test(p.doi) ? p.doi : `https://doi.org/${p.doi}`);
+  // A DOI is `10.<registrant>/<suffix>`; anything else in the field is not made a link.
+  if (/^10\.\d{4,9}\//.test(p.doi)) candidates.push(`https://doi.org/${p.doi}`);
+  else if (/^https?:/i.test(p.doi)) candidates.push(p.doi);
   if (p.url) candidates.push(p.url);
   for (const c of candidates) {
     const s = c.trim();

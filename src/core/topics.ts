@@ -39,6 +39,7 @@ const MIN_PAPERS = 2;
 const MIN_SHARE = 0.0003;
 /** …and by at most this share of them. */
 const MAX_SHARE = 0.12;
+const SMALL_MAX_PAPERS = 3;
 /** Abstracts beyond this length add little and cost time. */
 const ABSTRACT_CHARS = 2500;
 /** Papers read between two yields of `updating`. */
@@ -217,7 +218,8 @@ export class DerivedTopics {
   private choose(bag: TermBag): DerivedTopic[] {
     const n = this.paperCount;
     const minDf = Math.max(MIN_PAPERS, Math.ceil(n * MIN_SHARE));
-    const maxDf = Math.max(minDf, Math.floor(n * MAX_SHARE));
+    // Small collections: a topic may span a few papers even when that is a large share.
+    const maxDf = Math.max(minDf + 1, Math.floor(n * MAX_SHARE), SMALL_MAX_PAPERS);
     // Scores of the eligible terms (0: not eligible); the best are picked one by one (a
     // paper has a few dozen terms and keeps three: cheaper than sorting, no garbage).
     const scores = new Float64Array(bag.terms.length);
