@@ -78,7 +78,9 @@ export class LibraryService {
       this.panel.reveal();
       return this.panel;
     }
-    const panel = vscode.window.createWebviewPanel(LIBRARY_PANEL, 'CiteLens Library', vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    // Beside the document being written, so citations go into a visible editor.
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(LIBRARY_PANEL, 'CiteLens Library', column, webviewOptions(this.extensionUri));
     this.adoptPanel(panel);
     return panel;
   }

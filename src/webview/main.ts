@@ -329,6 +329,11 @@ function facetLabel(kind: FacetKind, id: string): string {
 function renderChips(): void {
   chips.textContent = '';
   let any = false;
+  if (query.view.kind !== 'results' && page) {
+    const what = page.kind === 'author' ? 'Author' : 'Topic';
+    const label = page.kind === 'author' ? page.name : page.label;
+    chips.append(button(`${what}: ${label} ×`, 'chip page-chip', `Leave the ${what.toLowerCase()} page of ${label}: all papers`, () => navigate({ ...query, view: { kind: 'results' } })));
+  }
   for (const kind of FACET_KINDS) {
     for (const id of query.selection[kind] ?? []) {
       any = true;

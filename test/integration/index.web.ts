@@ -14,6 +14,7 @@ import './suites/hover.test';
 import './suites/collections.test';
 import './suites/navigation.test';
 import './suites/diagnostics.test';
+import './suites/library.test';
 
 export async function run(): Promise<void> {
   await runSuites();
