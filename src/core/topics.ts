@@ -34,7 +34,7 @@ const ABSTRACT_WEIGHT = 1;
 const PHRASE_BONUS = 1.6;
 /** Derived topics per paper. */
 const TOPICS_PER_PAPER = 3;
-/** A topic must be shared by at least this many papers (and this share of a big library)… */
+/** A topic must be shared by at least this many papers (a single word: one more), and this share of a big library… */
 const MIN_PAPERS = 2;
 const MIN_SHARE = 0.0003;
 /** …and by at most this share of them. */
@@ -68,7 +68,9 @@ const BOILERPLATE = new Set(
   include includes previous help helps particular specifically respectively due order set sets number numbers type types general generally
   framework frameworks technique techniques analysis analyze analyse investigate investigates proceedings conference workshop journal volume
   university association annual international meeting article chapter code available publicly github com http https www org url doi arxiv
-  et al i.e e.g ie eg etc via fig figure table section`.split(/\s+/),
+  et al i.e e.g ie eg etc via fig figure table section simple flexible relative accurate fast strong powerful diverse multiple single
+  towards beyond rethinking revisiting unified simply stronger faster whole full fully non estimate estimates estimated estimating
+  enhanced enhancing adaptive dynamic description conditions`.split(/\s+/),
 );
 
 function isNoise(word: string): boolean {
@@ -224,8 +226,11 @@ export class DerivedTopics {
     // paper has a few dozen terms and keeps three: cheaper than sorting, no garbage).
     const scores = new Float64Array(bag.terms.length);
     for (let i = 0; i < bag.terms.length; i++) {
-      const df = this.df.get(bag.terms[i]) ?? 0;
-      if (df >= minDf && df <= maxDf) scores[i] = bag.weights[i] * Math.log(n / df);
+      const term = bag.terms[i];
+      const df = this.df.get(term) ?? 0;
+      // Single words are noisier than phrases: they must be shared a little more widely.
+      const min = term.includes(' ') ? minDf : minDf + 1;
+      if (df >= min && df <= maxDf) scores[i] = bag.weights[i] * Math.log(n / df);
     }
     const out: DerivedTopic[] = [];
     const chosen: string[] = [];
