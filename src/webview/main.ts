@@ -542,12 +542,8 @@ function renderCards(): void {
   let yy = y;
   while (last < total - 1 && yy < viewBottom) yy += heights[last++];
   const end = Math.min(total - 1, last + OVERSCAN);
-  if (focusedIndex >= 0 && (focusedIndex < start || focusedIndex > end)) {
-    /* the focused card is kept rendered below */
-  }
   const wanted = new Set<number>();
   for (let i = start; i <= end; i++) wanted.add(i);
-  if (focusedIndex >= 0 && focusedIndex < total) wanted.add(focusedIndex);
   for (const [i, r] of rendered) {
     const c = cards.get(i);
     if (!wanted.has(i) || !c || c.key !== r.key) {
@@ -573,6 +569,7 @@ function renderCards(): void {
     r.card.style.setProperty('top', `${top}px`);
     top += heights[i];
   }
+  // A focused card scrolled far away is dropped like the others; focus returns to the page.
   if (focusedIndex >= 0 && !wanted.has(focusedIndex)) focusedIndex = -1;
   for (const offset of missingPages) {
     if (pendingPages.has(offset)) continue;

@@ -36,8 +36,10 @@ suite('library', () => {
     const before = api.library.openWebviews;
     await vscode.commands.executeCommand('citelens.openLibrary');
     await eventually(() => api.library.openWebviews === before + 1, 5000, 'a library webview');
-    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === 'CiteLens Library');
-    equal(tabs().length, 1);
+    const allTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    const tabs = () => allTabs().filter((t) => t.label === 'CiteLens Library');
+    await eventually(() => tabs().length === 1, 5000, `one library tab (tabs: ${allTabs().map((t) => t.label).join(', ')})`);
+    ok(tabs()[0].input instanceof vscode.TabInputWebview, 'the tab is a webview');
     await vscode.commands.executeCommand('citelens.openLibrary');
     equal(tabs().length, 1, 'a second panel opened');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
