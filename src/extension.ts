@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { registerCommands } from './features/commands';
 import { registerCompletion } from './features/completion';
 import { registerHover } from './features/hover';
+import { CitationTarget, registerInsertCitation } from './features/insertCitation';
+import { LibraryService, registerLibrary } from './features/library';
 import { registerStatusBar } from './features/statusBar';
 import { registerCodeActions } from './features/codeActions';
 import { registerDefinition } from './features/definition';
@@ -19,6 +21,8 @@ import { createCollectionReader } from './vscode/workerReader';
 export interface CiteLensApi {
   /** The live collections service (for tests and other extensions). */
   collections: WorkspaceCollections;
+  /** The library webviews' service (for tests). */
+  library: LibraryService;
   /** When `activate` started and ended (Date.now()), for the benchmark. */
   timings: { activateStart: number; activateEnd: number };
 }
@@ -40,9 +44,12 @@ export function activate(context: vscode.ExtensionContext): CiteLensApi {
   registerCodeActions(ctx, collections);
   registerLinks(ctx);
   registerSymbols(ctx, collections);
+  const citationTarget = new CitationTarget(ctx);
+  registerInsertCitation(ctx, collections, citationTarget);
+  const library = registerLibrary(ctx, collections, citationTarget);
   // Indexing starts after activation returns.
   collections.start();
-  return { collections, timings: { activateStart, activateEnd: Date.now() } };
+  return { collections, library, timings: { activateStart, activateEnd: Date.now() } };
 }
 
 export function deactivate(): void {}

@@ -19,7 +19,7 @@
 // It prints `✓ name` / `✗ name: error` per test and the closing `N passed, N failed` line, and
 // exits 1 if any failed. Options: workspace (default test/fixtures/workspace, else
 // examples/sample-workspace; the test gets a fresh copy of it), web (extension in the web-worker
-// host), timeoutMs per test (60 s).
+// host), settings (extra user settings), timeoutMs per test (60 s).
 'use strict';
 
 const fs = require('fs');
@@ -29,11 +29,11 @@ const { startServer, openWorkbench, repoRoot, defaultTestWorkspace, copyWorkspac
 const artifacts = path.join(repoRoot, '.test-artifacts');
 
 /** Starts code-server and opens the workbench on `workspace` with the extension under development. */
-async function launch({ workspace, web = false, viewport } = {}) {
+async function launch({ workspace, web = false, viewport, settings = {} } = {}) {
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   const server = await startServer({
     // See run-tests.js: the payload's extensionDevelopmentKind is ignored by this workbench.
-    settings: web ? { 'remote.extensionKind': { [`${pkg.publisher}.${pkg.name}`]: ['web'] } } : {},
+    settings: { ...(web ? { 'remote.extensionKind': { [`${pkg.publisher}.${pkg.name}`]: ['web'] } } : {}), ...settings },
   });
   let wb;
   try {
@@ -126,6 +126,36 @@ async function launch({ workspace, web = false, viewport } = {}) {
       const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
       await hover.waitFor({ state: 'visible', timeout: timeoutMs });
       return hover.innerText();
+    },
+    /**
+     * The frame of a webview whose document has an element matching `selector` (a webview is
+     * an iframe inside an iframe of the workbench), waiting up to `timeoutMs` for it.
+     */
+    async webviewFrame(selector, { timeoutMs = 30000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        for (const frame of page.frames()) {
+          if (frame === page.mainFrame()) continue;
+          const found = await frame.$(selector).catch(() => null);
+          if (found) return frame;
+        }
+        await page.waitForTimeout(200);
+      }
+      throw new Error(`no webview frame with ${selector} within ${timeoutMs} ms`);
+    },
+    /** The text of every line of the visible editor showing `fileName`, as VS Code renders it. */
+    async editorText(fileName) {
+      return page.evaluate((name) => {
+        const groups = [...document.querySelectorAll('.editor-group-container')];
+        for (const g of groups) {
+          const tab = g.querySelector('.tab.active');
+          if (!tab || !(tab.getAttribute('aria-label') || '').includes(name)) continue;
+          const lines = [...g.querySelectorAll('.editor-instance .view-lines .view-line')];
+          lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+          return lines.map((l) => l.textContent.replace(/\u00a0/g, ' ')).join('\n');
+        }
+        return '';
+      }, fileName);
     },
     /** Saves a screenshot to .test-artifacts/ui-<name>.png and returns its path. */
     screenshot: (name) => wb.screenshot(path.join(artifacts, `ui-${name}.png`)),

@@ -1,0 +1,137 @@
+/**
+ * Inserting citations: into the last active LaTeX/Markdown editor at its cursor, in that
+ * document's syntax (`\cite{…}` or `[@…]`, or appended to the citation the cursor is in),
+ * as one undoable edit. Used by the library webview and by `citelens.insertCitation`, a
+ * multi-select quick pick over the same index for keyboard users.
+ */
+import * as vscode from 'vscode';
+import { citationInsertion } from '../core/citationInsert';
+import { formatAuthorsShort } from '../core/names';
+import { WorkspaceCollections } from '../vscode/collections';
+import { CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
+
+export const INSERT_CITATION_COMMAND = 'citelens.insertCitation';
+const PICK_LIMIT = 100;
+
+/** Remembers the last LaTeX/Markdown editor the user was in (the webview takes focus away from it). */
+export class CitationTarget {
+  private last: { uri: vscode.Uri; selection: vscode.Selection } | undefined;
+
+  constructor(ctx: CiteLensContext) {
+    const remember = (editor: vscode.TextEditor | undefined) => {
+      if (editor && syntaxOf(editor.document)) this.last = { uri: editor.document.uri, selection: editor.selection };
+    };
+    remember(vscode.window.activeTextEditor);
+    ctx.own(vscode.window.onDidChangeActiveTextEditor(remember));
+    ctx.own(
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (this.last && e.textEditor.document.uri.toString() === this.last.uri.toString()) this.last.selection = e.textEditor.selection;
+        else remember(e.textEditor);
+      }),
+    );
+  }
+
+  /** The editor to insert into: the active one if it cites, else the last one (shown again if needed). */
+  async editor(): Promise<vscode.TextEditor | undefined> {
+    const active = vscode.window.activeTextEditor;
+    if (active && syntaxOf(active.document)) return active;
+    if (!this.last) return undefined;
+    const uri = this.last.uri.toString();
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+    if (visible) return visible;
+    try {
+      const doc = await vscode.workspace.openTextDocument(this.last.uri);
+      return await vscode.window.showTextDocument(doc, { selection: this.last.selection, preserveFocus: true });
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Cites `keys` at the target editor's cursor. Returns a short description for the user,
+   * or undefined when there is no LaTeX/Markdown editor to insert into.
+   */
+  async insert(keys: readonly string[]): Promise<{ inserted: string; file: string } | undefined> {
+    const editor = await this.editor();
+    if (!editor) return undefined;
+    const doc = editor.document;
+    const syntax = syntaxOf(doc)!;
+    const cursor = doc.offsetAt(editor.selection.active);
+    const insertion = citationInsertion(doc.getText(), cursor, syntax, keys, readSettings().citeCommands);
+    const file = vscode.workspace.asRelativePath(doc.uri);
+    if (!insertion) return { inserted: '', file };
+    const at = doc.positionAt(insertion.offset);
+    const ok = await editor.edit((b) => b.insert(at, insertion.text));
+    if (!ok) return undefined;
+    const end = doc.positionAt(insertion.offset + insertion.text.length);
+    editor.selection = new vscode.Selection(end, end);
+    this.last = { uri: doc.uri, selection: editor.selection };
+    return { inserted: insertion.text, file };
+  }
+}
+
+interface PaperItem extends vscode.QuickPickItem {
+  key: string;
+}
+
+export function registerInsertCitation(ctx: CiteLensContext, collections: WorkspaceCollections, target: CitationTarget): void {
+  ctx.own(
+    vscode.commands.registerCommand(INSERT_CITATION_COMMAND, async (keysArg?: unknown) => {
+      // Tests and other extensions may pass the keys; people pick them.
+      let keys = Array.isArray(keysArg) && keysArg.every((k) => typeof k === 'string') ? (keysArg as string[]) : undefined;
+      if (!keys) {
+        if (!collections.isReady) await collections.whenReady();
+        keys = await pickPapers(collections);
+      }
+      if (!keys?.length) return;
+      const result = await target.insert(keys);
+      if (!result) void vscode.window.showInformationMessage('CiteLens: open a LaTeX or Markdown document to insert citations into.');
+    }),
+  );
+}
+
+/** A multi-select quick pick searching the index as you type. */
+function pickPapers(collections: WorkspaceCollections): Promise<string[] | undefined> {
+  return new Promise((resolve) => {
+    const pick = vscode.window.createQuickPick<PaperItem>();
+    pick.title = 'CiteLens: Insert Citation';
+    pick.placeholder = 'Search authors, title, year, venue, abstract or key; Space to select several, Enter to insert';
+    pick.canSelectMany = true;
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    const chosen = new Map<string, PaperItem>();
+    const update = () => {
+      for (const item of pick.selectedItems) chosen.set(item.key, item);
+      const hits = pick.value.trim() ? collections.index.search(pick.value, PICK_LIMIT) : [];
+      const items: PaperItem[] = hits.map((h) => ({
+        key: h.key,
+        label: h.key,
+        description: `${formatAuthorsShort(h.paper.authors, h.paper.etAl) || 'Anonymous'}${h.paper.year ? ` (${h.paper.year})` : ''}`,
+        detail: h.paper.title,
+        // Our search decides; VS Code's own filter must not hide results.
+        alwaysShow: true,
+      }));
+      // Papers selected under an earlier query stay listed and selected.
+      const keep = [...chosen.values()].filter((c) => !items.some((i) => i.key === c.key));
+      pick.items = [...keep, ...items];
+      pick.selectedItems = pick.items.filter((i) => chosen.has(i.key));
+    };
+    update();
+    let result: string[] | undefined;
+    pick.onDidChangeValue(update);
+    pick.onDidChangeSelection((sel) => {
+      const selected = new Set(sel.map((s) => s.key));
+      for (const item of pick.items) if (!selected.has(item.key)) chosen.delete(item.key);
+      for (const s of sel) chosen.set(s.key, s);
+    });
+    pick.onDidAccept(() => {
+      result = chosen.size ? [...chosen.keys()] : pick.activeItems.map((i) => i.key);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(result);
+    });
+    pick.show();
+  });
+}

@@ -1,0 +1,355 @@
+/**
+ * The library: a webview to browse the workspace's papers by author and topic, search and
+ * insert citations, in the sidebar (view `citelens.library`) and as an editor panel
+ * (`citelens.openLibrary`, restored after a reload by a serializer).
+ *
+ * The host owns the index and answers the webview's typed requests (src/core/libraryProtocol.ts)
+ * with facets and pages of cards; the webview never receives the whole library. The webview
+ * is locked down: a strict Content-Security-Policy with a nonce, scripts and styles only
+ * from dist/ and media/, and every collection text rendered as text (src/webview/main.ts).
+ */
+import * as vscode from 'vscode';
+import { LibraryPages, linkOf } from '../core/libraryPages';
+import { LibraryQuery, LibraryStatus, PAGE_SIZE, ToHost, ToWebview, FACET_KINDS } from '../core/libraryProtocol';
+import { WorkspaceCollections } from '../vscode/collections';
+import { CiteLensContext } from '../vscode/context';
+import { CitationTarget } from './insertCitation';
+import { OPEN_ENTRY_COMMAND } from './paperMarkdown';
+
+export const LIBRARY_VIEW = 'citelens.library';
+export const LIBRARY_PANEL = 'citelens.libraryPanel';
+export const OPEN_LIBRARY_COMMAND = 'citelens.openLibrary';
+/** Coalesces bursts of collection changes (a save of each of several files). */
+const CHANGE_DELAY_MS = 150;
+
+/** The live webviews, for tests (through the extension's API) and change notices. */
+export class LibraryService {
+  readonly pages: LibraryPages;
+  private readonly webviews = new Set<LibraryWebview>();
+  private panel: vscode.WebviewPanel | undefined;
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly ctx: CiteLensContext,
+    private readonly collections: WorkspaceCollections,
+    readonly target: CitationTarget,
+  ) {
+    this.pages = new LibraryPages({
+      papers: () => collections.index.papers(),
+      search: (text, limit) => collections.index.search(text, limit).map((h) => h.paper),
+      fileLabel: (file) => vscode.workspace.asRelativePath(vscode.Uri.parse(file)),
+    });
+    ctx.own(
+      collections.onDidChange(() => {
+        this.pages.invalidate();
+        clearTimeout(this.changeTimer);
+        this.changeTimer = setTimeout(() => this.broadcast({ type: 'changed' }), CHANGE_DELAY_MS);
+      }),
+    );
+    ctx.own({ dispose: () => clearTimeout(this.changeTimer) });
+  }
+
+  get extensionUri(): vscode.Uri {
+    return this.ctx.extension.extensionUri;
+  }
+
+  status(): LibraryStatus {
+    return { ready: this.collections.isReady, papers: this.collections.index.size, collections: this.collections.index.files().length };
+  }
+
+  /** Takes over a webview (sidebar view or panel): sets its HTML and answers its messages. */
+  attach(webview: vscode.Webview, owner: { onDidDispose: vscode.Event<void> }): LibraryWebview {
+    const lw = new LibraryWebview(this, webview);
+    this.webviews.add(lw);
+    owner.onDidDispose(() => {
+      this.webviews.delete(lw);
+      lw.dispose();
+    });
+    return lw;
+  }
+
+  broadcast(message: ToWebview): void {
+    for (const w of this.webviews) void w.post(message);
+  }
+
+  /** Opens the library as an editor panel (or reveals the open one). */
+  openPanel(): vscode.WebviewPanel {
+    if (this.panel) {
+      this.panel.reveal();
+      return this.panel;
+    }
+    // Beside the document being written, so citations go into a visible editor.
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(LIBRARY_PANEL, 'CiteLens Library', column, webviewOptions(this.extensionUri));
+    this.adoptPanel(panel);
+    return panel;
+  }
+
+  adoptPanel(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'library.svg');
+    panel.webview.options = webviewOptions(this.extensionUri);
+    this.attach(panel.webview, panel);
+    panel.onDidDispose(() => {
+      if (this.panel === panel) this.panel = undefined;
+    });
+  }
+
+  get openWebviews(): number {
+    return this.webviews.size;
+  }
+
+  /** Wait for the first indexing before the first answer (an empty library is a real state too). */
+  whenReady(): Promise<void> {
+    return this.collections.whenReady();
+  }
+
+  /** Derived topics and facet values of every paper, in time slices (the host stays responsive). */
+  async prepare(): Promise<void> {
+    const started = Date.now();
+    await this.pages.prepare();
+    const ms = Date.now() - started;
+    if (ms > 300) this.ctx.log(`Library: facets and derived topics of ${this.collections.index.size} papers prepared in ${ms} ms.`);
+  }
+
+  log(message: string): void {
+    this.ctx.log(message);
+  }
+
+  paperLink(key: string): string | undefined {
+    const p = this.collections.index.get(key);
+    return p && linkOf(p);
+  }
+
+  entryLocation(key: string): { file: string; line: number; column: number } | undefined {
+    const p = this.collections.index.get(key);
+    if (!p) return undefined;
+    const result = this.collections.library.fileResult(p.file);
+    const pos = result?.lineIndex.positionAt(p.entry.keySpan.start) ?? { line: p.entry.line, column: p.entry.column };
+    return { file: p.file, line: pos.line, column: pos.column };
+  }
+
+  hasKey(key: string): boolean {
+    return this.collections.index.get(key) !== undefined;
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    // Only the bundled script and the stylesheet/icons may be loaded.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    retainContextWhenHidden: false,
+    enableFindWidget: true,
+  } as vscode.WebviewOptions & vscode.WebviewPanelOptions;
+}
+
+/** One webview showing the library: its HTML and its side of the protocol. */
+export class LibraryWebview implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The last query's papers, for page requests (the webview asks by offset). */
+  private last: { id: string; papers: ReturnType<LibraryPages['run']>['papers'] } | undefined;
+
+  constructor(
+    private readonly service: LibraryService,
+    readonly webview: vscode.Webview,
+  ) {
+    webview.options = webviewOptions(service.extensionUri);
+    webview.html = html(webview, service.extensionUri);
+    this.disposables.push(webview.onDidReceiveMessage((m) => this.receive(m)));
+  }
+
+  post(message: ToWebview): Thenable<boolean> {
+    return this.webview.postMessage(message);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const m = validMessage(raw);
+    if (!m) return;
+    try {
+      await this.handle(m);
+    } catch (e) {
+      this.service.log(`Library: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  private async handle(m: ToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        return;
+      case 'query': {
+        if (!this.service.status().ready) await this.service.whenReady();
+        await this.service.prepare();
+        const started = Date.now();
+        const result = this.service.pages.run(m.query);
+        this.last = { id: queryId(m.query), papers: result.papers };
+        const limit = clamp(m.limit, 1, PAGE_SIZE * 2);
+        await this.post({
+          type: 'results',
+          requestId: m.requestId,
+          status: this.service.status(),
+          total: result.total,
+          capped: result.capped,
+          facets: result.facets,
+          cards: this.service.pages.cards(result.papers.slice(0, limit)),
+          page: result.page,
+        });
+        const ms = Date.now() - started;
+        if (ms > 200) this.service.log(`Library query took ${ms} ms (${result.total} papers).`);
+        return;
+      }
+      case 'page': {
+        await this.service.prepare();
+        const id = queryId(m.query);
+        if (!this.last || this.last.id !== id) this.last = { id, papers: this.service.pages.run(m.query).papers };
+        const offset = clamp(m.offset, 0, this.last.papers.length);
+        const limit = clamp(m.limit, 1, PAGE_SIZE * 2);
+        await this.post({ type: 'page', requestId: m.requestId, offset, cards: this.service.pages.cards(this.last.papers.slice(offset, offset + limit)) });
+        return;
+      }
+      case 'facetSearch': {
+        await this.service.prepare();
+        const list = this.service.pages.facetValues(m.query, m.kind, m.filter);
+        await this.post({ type: 'facetValues', requestId: m.requestId, kind: m.kind, list });
+        return;
+      }
+      case 'insert': {
+        const keys = m.keys.filter((k) => this.service.hasKey(k));
+        if (!keys.length) return;
+        const result = await this.service.target.insert(keys);
+        if (!result) await this.post({ type: 'notice', text: 'Open a LaTeX or Markdown document first: citations go to its cursor.' });
+        else if (!result.inserted) await this.post({ type: 'notice', text: `Already cited there in ${result.file}.` });
+        else await this.post({ type: 'notice', text: `Inserted ${keys.length === 1 ? keys[0] : `${keys.length} citations`} into ${result.file}.` });
+        return;
+      }
+      case 'copyKeys': {
+        const keys = m.keys.filter((k) => this.service.hasKey(k));
+        if (!keys.length) return;
+        await vscode.env.clipboard.writeText(keys.join(', '));
+        await this.post({ type: 'notice', text: `Copied ${keys.join(', ')}.` });
+        return;
+      }
+      case 'openEntry': {
+        const at = this.service.entryLocation(m.key);
+        if (at) await vscode.commands.executeCommand(OPEN_ENTRY_COMMAND, at.file, at.line, at.column);
+        return;
+      }
+      case 'openLink': {
+        // The link comes from the paper, not from the message, and only http(s) opens.
+        const link = this.service.paperLink(m.key);
+        if (link) await vscode.env.openExternal(vscode.Uri.parse(link, true));
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, Math.floor(n)));
+}
+
+function queryId(q: LibraryQuery): string {
+  return JSON.stringify([q.text, q.view, FACET_KINDS.map((k) => q.selection[k] ?? [])]);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Messages come from a webview rendering untrusted text: accept only well-formed ones. */
+function validMessage(raw: unknown): ToHost | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const m = raw as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'query':
+      return isNumber(m.requestId) && isNumber(m.limit) && validQuery(m.query) ? (m as ToHost) : undefined;
+    case 'page':
+      return isNumber(m.requestId) && isNumber(m.offset) && isNumber(m.limit) && validQuery(m.query) ? (m as ToHost) : undefined;
+    case 'facetSearch':
+      return isNumber(m.requestId) && validQuery(m.query) && (FACET_KINDS as readonly unknown[]).includes(m.kind) && isString(m.filter) ? (m as ToHost) : undefined;
+    case 'insert':
+    case 'copyKeys':
+      return isStringArray(m.keys) ? (m as ToHost) : undefined;
+    case 'openEntry':
+    case 'openLink':
+      return isString(m.key) ? (m as ToHost) : undefined;
+  }
+  return undefined;
+}
+
+function validQuery(q: unknown): q is LibraryQuery {
+  if (!q || typeof q !== 'object') return false;
+  const o = q as Record<string, unknown>;
+  if (!isString(o.text) || !o.selection || typeof o.selection !== 'object') return false;
+  for (const [k, v] of Object.entries(o.selection as Record<string, unknown>)) if (!(FACET_KINDS as readonly string[]).includes(k) || !isStringArray(v)) return false;
+  const view = o.view as Record<string, unknown> | undefined;
+  if (!view) return false;
+  return view.kind === 'results' || ((view.kind === 'author' || view.kind === 'topic') && isString(view.id));
+}
+
+function nonce(): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = new Uint8Array(32);
+  crypto.getRandomValues(bytes);
+  return [...bytes].map((b) => chars[b % chars.length]).join('');
+}
+
+function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const n = nonce();
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'library.css'));
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${n}'`,
+    `style-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+    `font-src ${webview.cspSource}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>CiteLens Library</title>
+</head>
+<body>
+<div id="app" aria-busy="true"></div>
+<script nonce="${n}" src="${script}"></script>
+</body>
+</html>`;
+}
+
+export function registerLibrary(ctx: CiteLensContext, collections: WorkspaceCollections, target: CitationTarget): LibraryService {
+  const service = new LibraryService(ctx, collections, target);
+  ctx.own(
+    vscode.window.registerWebviewViewProvider(
+      LIBRARY_VIEW,
+      {
+        resolveWebviewView(view) {
+          service.attach(view.webview, view);
+        },
+      },
+      { webviewOptions: { retainContextWhenHidden: false } },
+    ),
+  );
+  ctx.own(
+    vscode.window.registerWebviewPanelSerializer(LIBRARY_PANEL, {
+      async deserializeWebviewPanel(panel) {
+        // The webview's own state (query, facets, page) comes back through getState().
+        service.adoptPanel(panel);
+      },
+    }),
+  );
+  ctx.own(vscode.commands.registerCommand(OPEN_LIBRARY_COMMAND, () => void service.openPanel()));
+  return service;
+}

@@ -1,0 +1,330 @@
+// UI test: the library webview in the real workbench (code-server + Chromium). A person opens
+// the library, searches, follows an author and a topic, inserts citations into a LaTeX and a
+// Markdown document, and hostile entries render as inert text. Screenshots of the light and
+// dark themes go to .test-artifacts/. Run: node test/ui/library.test.js
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { uiTests } = require('./driver');
+const { repoRoot } = require('../../scripts/vscode/server');
+
+// The fixture workspace plus a collection of hostile entries (written here so the other
+// suites' counts do not change).
+const LONG_TITLE = 'Long' + 'x'.repeat(100_000);
+const HOSTILE_BIB = String.raw`
+@misc{hostileHtml,
+  author = {<script>window.__pwned = 'author'</script>, Mallory},
+  title = {<img src=x onerror="window.__pwned='img';alert(1)"> Hostile HTML title},
+  abstract = {<svg onload="window.__pwned='svg'"><circle r="5"/></svg> and <iframe src="javascript:alert(3)"></iframe>},
+  journal = {<a href="javascript:alert(2)">venue link</a>},
+  keywords = {<b onmouseover="alert(4)">bold topic</b>},
+  year = {2023},
+}
+@misc{hostileCss,
+  author = {Eve, Evil},
+  title = {</style><style>body { display: none }</style> CSS breakout},
+  journal = {<div style="position:fixed;top:0;left:0;width:100%;height:100%;background:red">overlay</div>},
+  year = {2022},
+}
+@misc{hostileLinks,
+  author = {Eve, Evil},
+  title = {Hostile links paper},
+  url = {javascript:window.__pwned='url'},
+  doi = {command:workbench.action.terminal.new},
+  year = {2021},
+}
+@misc{hostileLong,
+  author = {Eve, Evil},
+  title = {${LONG_TITLE}},
+  year = {2020},
+}
+@misc{hostileRtl,
+  author = {Eve, Evil},
+  title = {Invoice \u202Efdp.exe report},
+  year = {2019},
+}
+`.replace('\\u202E', '\u202E');
+
+function workspaceWithHostileEntries() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'citelens-library-ws-'));
+  const ws = path.join(dir, 'workspace');
+  fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'workspace'), ws, { recursive: true });
+  fs.writeFileSync(path.join(ws, 'hostile.bib'), HOSTILE_BIB);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return ws;
+}
+
+let dialogs = [];
+let frame;
+
+/** Opens the library panel (once) and returns its webview frame. */
+async function library(ui) {
+  if (frame && !frame.isDetached()) {
+    const alive = await frame.$('input.search').catch(() => null);
+    if (alive) return frame;
+  }
+  await ui.command('CiteLens: Open Library');
+  frame = await ui.webviewFrame('input.search');
+  await frame.waitForSelector('.card', { timeout: 30000 });
+  return frame;
+}
+
+/** Types a query into the search box (replacing it) and waits until the first card is `expectKey`. */
+async function search(f, text, expectKey) {
+  // Searches here are over all papers, not within an author's or topic's page.
+  const pageChip = await f.$('.chip.page-chip');
+  if (pageChip) {
+    await pageChip.click();
+    await f.waitForSelector('.chip.page-chip', { state: 'detached', timeout: 15000 });
+  }
+  await f.fill('input.search', '');
+  await f.type('input.search', text, { delay: 15 });
+  if (!expectKey) return;
+  const deadline = Date.now() + 15000;
+  let keys = [];
+  while (Date.now() < deadline) {
+    keys = await cardKeys(f);
+    if (keys[0] === expectKey) return;
+    await f.waitForTimeout(100);
+  }
+  throw new Error(`after typing ${JSON.stringify(text)} the first card is ${keys[0]}, not ${expectKey} (${keys.slice(0, 5).join(', ')})`);
+}
+
+async function cardKeys(f) {
+  return f.$$eval('.card', (cards) => cards.sort((a, b) => a.offsetTop - b.offsetTop).map((c) => c.getAttribute('data-key')));
+}
+
+uiTests(
+  'library',
+  { workspace: workspaceWithHostileEntries(), timeoutMs: 90000, settings: { 'workbench.colorTheme': 'Default Light Modern' } },
+  [
+    [
+      'open the library, type a query, see matching cards',
+      async (ui) => {
+        ui.page.on('dialog', (d) => {
+          dialogs.push(d.message());
+          d.dismiss().catch(() => {});
+        });
+        await ui.openFile('paper.tex');
+        const f = await library(ui);
+        const status = await f.textContent('.status');
+        if (!/papers in \d+ collections/.test(status)) throw new Error(`status: ${status}`);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        const title = await f.textContent('.card[data-key="kirchhof2024pretrained"] .title');
+        if (!/Pretrained Visual Uncertainties/.test(title)) throw new Error(`title: ${title}`);
+        if (!/matching/.test(await f.textContent('.status'))) throw new Error('status does not count the matches');
+      },
+    ],
+    [
+      'click an author: their papers and co-authors; back returns',
+      async (ui) => {
+        const f = await library(ui);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        await f.click('.card[data-key="kirchhof2024pretrained"] .author >> text=Seong Joon Oh');
+        await f.waitForSelector('.page-header .page-title', { timeout: 15000 });
+        const name = await f.textContent('.page-title');
+        if (name.trim() !== 'Seong Joon Oh') throw new Error(`page title ${name}`);
+        const meta = await f.textContent('.page-meta');
+        if (!/\d+ papers · active \d{4}–\d{4}/.test(meta)) throw new Error(`page meta ${meta}`);
+        const coauthors = await f.$$eval('.page-header .person', (els) => els.map((e) => e.getAttribute('aria-label')));
+        if (!coauthors.some((c) => /^Michael Kirchhof: \d+ shared papers?$/.test(c))) throw new Error(`co-authors: ${coauthors.slice(0, 5).join(' | ')}`);
+        // Every paper on the page has the author.
+        const authorsOfCards = await f.$$eval('.card .authors', (els) => els.map((e) => e.textContent));
+        if (!authorsOfCards.length || !authorsOfCards.every((a) => /Seong Joon Oh/.test(a))) throw new Error('a card without the author');
+        await ui.screenshot('library-author');
+        // A co-author is clickable.
+        await f.click('.page-header .person >> text=Michael Kirchhof');
+        await f.waitForFunction(() => document.querySelector('.page-title')?.textContent === 'Michael Kirchhof', null, { timeout: 15000 });
+        await f.click('button[aria-label="Back"]');
+        await f.waitForFunction(() => document.querySelector('.page-title')?.textContent === 'Seong Joon Oh', null, { timeout: 15000 });
+        await f.click('button[aria-label="Forward"]');
+        await f.waitForFunction(() => document.querySelector('.page-title')?.textContent === 'Michael Kirchhof', null, { timeout: 15000 });
+      },
+    ],
+    [
+      'click a topic: its papers and most frequent authors; a facet filters and clears',
+      async (ui) => {
+        const f = await library(ui);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        await f.click('.card[data-key="kirchhof2024pretrained"] .topic >> text=/^uncertainty$/i');
+        await f.waitForSelector('.page-header .page-title', { timeout: 15000 });
+        const meta = await f.textContent('.page-meta');
+        const n = Number(/(\d+) papers?/.exec(meta)?.[1]);
+        if (!(n >= 3)) throw new Error(`topic meta: ${meta}`);
+        const people = await f.$$eval('.page-header .person', (els) => els.length);
+        if (!people) throw new Error('no frequent authors on the topic page');
+        const topicsOfCards = await f.$$eval('.card .topics', (els) => els.map((e) => e.textContent.toLowerCase()));
+        if (!topicsOfCards.every((t) => t.includes('uncertainty'))) throw new Error('a card without the topic');
+        // Facets: pick a year, the chip appears, clear it.
+        await f.click('.year-chart .bar[aria-label^="2024"]');
+        await f.waitForSelector('.chip >> text=/2024 ×/', { timeout: 15000 });
+        const years = await f.$$eval('.card .year', (els) => els.map((e) => e.textContent));
+        if (!years.length || years.some((y) => y !== '2024')) throw new Error(`years after the 2024 filter: ${years.join(',')}`);
+        await f.click('.chip >> text=/2024 ×/');
+        await f.waitForSelector('.chip >> text=/2024 ×/', { state: 'detached', timeout: 15000 });
+      },
+    ],
+    [
+      'Insert citation into a .tex editor at the cursor; several selected papers at once',
+      async (ui) => {
+        await ui.openFile('paper.tex');
+        await ui.focusEditor();
+        await ui.page.keyboard.press('Control+End');
+        await ui.type('\nInserted here: ');
+        const f = await library(ui);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        await f.click('.card[data-key="kirchhof2024pretrained"] button:has-text("Insert citation")');
+        await waitForEditorText(ui, 'paper.tex', 'Inserted here: \\cite{kirchhof2024pretrained}');
+        // Still in the key list? The cursor is after the `}` now: a second insert starts a new cite.
+        // Select two papers and insert them at once.
+        await search(f, 'hedged', 'joon2019iclr');
+        const second = (await cardKeys(f))[0];
+        await f.check(`.card[data-key="${second}"] input.select`);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        await f.check('.card[data-key="kirchhof2024pretrained"] input.select');
+        await f.click('.selection-bar button:has-text("Insert citations")');
+        await waitForEditorText(ui, 'paper.tex', `\\cite{kirchhof2024pretrained}\\cite{${second}, kirchhof2024pretrained}`);
+        await f.click('.selection-bar button:has-text("Clear selection")');
+      },
+    ],
+    [
+      'Insert citation inside an existing key list adds `, key`',
+      async (ui) => {
+        await ui.openFile('paper.tex');
+        await ui.focusEditor();
+        await ui.page.keyboard.press('Control+End');
+        await ui.type('\nList \\cite{park2023nearest');
+        const f = await library(ui);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        await f.click('.card[data-key="kirchhof2024pretrained"] button:has-text("Insert citation")');
+        await waitForEditorText(ui, 'paper.tex', 'List \\cite{park2023nearest, kirchhof2024pretrained');
+      },
+    ],
+    [
+      'Insert citation into a Markdown document: [@key], then `; @key` inside the bracket',
+      async (ui) => {
+        await ui.openFile('notes.md');
+        await ui.focusEditor();
+        await ui.page.keyboard.press('Control+End');
+        await ui.type('\nMarkdown insert: ');
+        const f = await library(ui);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        await f.click('.card[data-key="kirchhof2024pretrained"] button:has-text("Insert citation")');
+        await waitForEditorText(ui, 'notes.md', 'Markdown insert: [@kirchhof2024pretrained]');
+        await ui.openFile('notes.md');
+        await ui.focusEditor();
+        await ui.page.keyboard.press('Control+End');
+        await ui.type('\nBracket [@park2023nearest, p. 3');
+        const g = await library(ui);
+        await search(g, 'hedged', 'joon2019iclr');
+        await g.click('.card[data-key="joon2019iclr"] button:has-text("Insert citation")');
+        await waitForEditorText(ui, 'notes.md', 'Bracket [@park2023nearest, p. 3; @joon2019iclr');
+      },
+    ],
+    [
+      'hostile entries render as inert literal text: no dialog, no global, no element, no link',
+      async (ui) => {
+        const f = await library(ui);
+        await f.evaluate(() => {
+          window.__cspViolations = [];
+          document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective));
+        });
+        await search(f, 'Mallory', 'hostileHtml');
+        const card = '.card[data-key="hostileHtml"]';
+        const title = await f.textContent(`${card} .title`);
+        if (!title.includes(`<img src=x onerror="window.__pwned='img';alert(1)"> Hostile HTML title`)) throw new Error(`title shown as ${JSON.stringify(title)}`);
+        const authors = await f.textContent(`${card} .authors`);
+        if (!authors.includes('<script>window.__pwned')) throw new Error(`authors shown as ${JSON.stringify(authors)}`);
+        if (!(await f.textContent(`${card} .venue`)).includes('<a href="javascript:alert(2)">venue link</a>')) throw new Error('venue not literal');
+        if (!(await f.textContent(`${card} .topics`)).includes('<b onmouseover="alert(4)">bold topic</b>')) throw new Error('topic not literal');
+        await f.click(`${card} .abstract summary`);
+        const abstract = await f.textContent(`${card} .abstract p`);
+        if (!abstract.includes(`<svg onload="window.__pwned='svg'">`)) throw new Error(`abstract shown as ${JSON.stringify(abstract)}`);
+        await f.hover(`${card} .topic`);
+
+        await search(f, 'CSS breakout', 'hostileCss');
+        const css = await f.textContent('.card[data-key="hostileCss"] .title');
+        // (BibTeX braces are LaTeX groups, so the title's `{ }` are gone; the tags are not.)
+        if (!/^<\/style><style>body \{? ?display: none ?\}?<\/style> CSS breakout$/.test(css.trim())) throw new Error(`css title ${JSON.stringify(css)}`);
+        if (!(await f.isVisible('body'))) throw new Error('the body was hidden by injected CSS');
+        const overlay = await f.evaluate(() => [...document.querySelectorAll('div')].some((d) => getComputedStyle(d).position === 'fixed' && getComputedStyle(d).backgroundColor === 'rgb(255, 0, 0)'));
+        if (overlay) throw new Error('an injected style attribute applied');
+
+        await search(f, 'Hostile links paper', 'hostileLinks');
+        const linkButtons = await f.$$('.card[data-key="hostileLinks"] button:has-text("Open link")');
+        if (linkButtons.length) throw new Error('javascript:/command: URL offered as a link');
+
+        await search(f, 'hostileLong', 'hostileLong');
+        const long = await f.textContent('.card[data-key="hostileLong"] .title');
+        if (!long.startsWith('Longxxxxxxxx')) throw new Error('long title not shown');
+        const box = await f.$eval('.card[data-key="hostileLong"]', (e) => e.getBoundingClientRect().height);
+        if (box > 400) throw new Error(`a 100,000-character title makes a ${box}px card`);
+
+        await search(f, 'Invoice', 'hostileRtl');
+        const rtl = await f.textContent('.card[data-key="hostileRtl"] .title');
+        if (!rtl.includes('Invoice ⟨U+202E⟩fdp.exe report')) throw new Error(`RTL override not shown as a mark: ${JSON.stringify(rtl)}`);
+        await ui.screenshot('library-hostile');
+
+        // Nothing ran, nothing was created from field text.
+        await ui.page.waitForTimeout(500);
+        if (dialogs.length) throw new Error(`dialogs opened: ${dialogs.join(' | ')}`);
+        const pwnedInWebview = await f.evaluate(() => window.__pwned);
+        const pwnedInWorkbench = await ui.page.evaluate(() => window.__pwned);
+        if (pwnedInWebview !== undefined || pwnedInWorkbench !== undefined) throw new Error(`a payload set a global: ${pwnedInWebview ?? pwnedInWorkbench}`);
+        const created = await f.evaluate(() => document.querySelectorAll('#app img, #app svg, #app script, #app style, #app iframe, #app a, #app b, #app circle').length);
+        if (created) throw new Error(`${created} elements created from field text`);
+        const violations = await f.evaluate(() => window.__cspViolations);
+        if (violations.length) throw new Error(`CSP violations (something tried to run or load): ${violations.join(', ')}`);
+        const tabs = await ui.page.$$eval('.tabs-container .tab', (els) => els.map((e) => e.getAttribute('aria-label')));
+        if (tabs.some((t) => /terminal/i.test(t || ''))) throw new Error('a command: link opened a terminal');
+      },
+    ],
+    [
+      'screenshots of the library in the light and dark themes',
+      async (ui) => {
+        const f = await library(ui);
+        await search(f, '', undefined);
+        await f.waitForSelector('.card[data-key]', { timeout: 15000 });
+        await ui.page.waitForTimeout(500);
+        await ui.screenshot('library-light');
+        await pickColorTheme(ui, 'Dark Modern');
+        await ui.page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark'), null, { timeout: 15000 });
+        await ui.page.waitForTimeout(800);
+        const bg = await f.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const [r, g, b] = bg.match(/\d+/g).map(Number);
+        if (r + g + b > 3 * 100) throw new Error(`the webview did not follow the dark theme (body ${bg})`);
+        await ui.screenshot('library-dark');
+      },
+    ],
+  ],
+);
+
+/** Picks a colour theme the way a person does: the Color Theme picker, its name, Enter. */
+async function pickColorTheme(ui, label) {
+  await ui.page.keyboard.press('F1');
+  await ui.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await ui.page.keyboard.type('Preferences: Color Theme');
+  // Not "Browse Color Themes in Marketplace", which may be listed first.
+  await ui.page.click('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]', { timeout: 15000 });
+  await ui.page.waitForTimeout(300);
+  await ui.page.keyboard.type(label);
+  await ui.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${label}"]`, { timeout: 15000 });
+  await ui.page.keyboard.press('Enter');
+}
+
+/**
+ * Waits until the editor showing `fileName` contains `expected` (whitespace-insensitive: the
+ * rendered view wraps long lines).
+ */
+async function waitForEditorText(ui, fileName, expected, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  const norm = (s) => s.replace(/\s+/g, ' ');
+  while (Date.now() < deadline) {
+    text = await ui.editorText(fileName);
+    if (norm(text).includes(norm(expected))) return;
+    await ui.page.waitForTimeout(200);
+  }
+  throw new Error(`${fileName} does not contain ${JSON.stringify(expected)}; last lines: ${JSON.stringify(text.split('\n').slice(-4).join(' / '))}`);
+}
