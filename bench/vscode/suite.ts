@@ -15,6 +15,7 @@
  * beyond what is needed to measure (run() rejects only when it cannot measure).
  */
 import * as vscode from 'vscode';
+import { LagMonitor, Probe, round } from './lag';
 import type { Plan, Query } from './prepare';
 
 /** What the extension's activate() returns (only what the benchmark uses; timings may be absent). */
@@ -35,83 +36,20 @@ interface RunConfig {
   edits: boolean;
   /** After the measurements, time left to the extension to persist its cache before exit. */
   persistWaitMs: number;
+  /** Only activation, first completion, indexing, event loop and memory (no latency series). */
+  memoryOnly?: boolean;
 }
 
 const EXTENSION_ID = 'citelens.citelens';
 const perfNow = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const round = (x: number | undefined, d = 1): number | null => (x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10 ** d) / 10 ** d);
 
-/**
- * Event-loop lag: a timer that should fire every INTERVAL ms; how late each tick is, is how
- * long the loop was blocked (by anything in the host: the extension, other extensions, this
- * suite). Resolution is a few ms; blocks shorter than the interval go unseen.
- */
-class LagMonitor {
-  static readonly INTERVAL = 5;
-  private static readonly BUCKETS = [10, 20, 50, 100, 250, 500, 1000, 2000, 5000];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private expected = 0;
-  readonly startedAt = Date.now();
-  private stoppedAt = 0;
-  private ticks = 0;
-  private max = 0;
-  private maxAt = 0;
-  private total = 0;
-  private readonly histogram = new Array<number>(LagMonitor.BUCKETS.length + 1).fill(0);
-  /** The longest blocks, with when they ended (Date.now()). */
-  private readonly blocks: Array<{ ms: number; endedAt: number }> = [];
-
-  start(): this {
-    this.expected = perfNow() + LagMonitor.INTERVAL;
-    this.timer = setTimeout(this.tick, LagMonitor.INTERVAL);
-    return this;
-  }
-
-  private readonly tick = (): void => {
-    const now = perfNow();
-    const late = Math.max(0, now - this.expected);
-    this.ticks++;
-    this.total += late;
-    if (late > this.max) {
-      this.max = late;
-      this.maxAt = Date.now();
-    }
-    let b = LagMonitor.BUCKETS.findIndex((limit) => late < limit);
-    if (b < 0) b = LagMonitor.BUCKETS.length;
-    this.histogram[b]++;
-    if (late >= 20) {
-      this.blocks.push({ ms: late, endedAt: Date.now() });
-      this.blocks.sort((a, c) => c.ms - a.ms);
-      if (this.blocks.length > 10) this.blocks.length = 10;
-    }
-    this.expected = now + LagMonitor.INTERVAL;
-    this.timer = setTimeout(this.tick, LagMonitor.INTERVAL);
-  };
-
-  stop(origin: number): Record<string, unknown> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.stoppedAt = Date.now();
-    const labels = LagMonitor.BUCKETS.map((l, i) => `${i ? LagMonitor.BUCKETS[i - 1] : 0}-${l}ms`).concat(`>=${LagMonitor.BUCKETS[LagMonitor.BUCKETS.length - 1]}ms`);
-    return {
-      intervalMs: LagMonitor.INTERVAL,
-      startedAtMs: this.startedAt - origin,
-      stoppedAtMs: this.stoppedAt - origin,
-      ticks: this.ticks,
-      maxBlockMs: round(this.max),
-      maxBlockEndedAtMs: this.maxAt ? this.maxAt - origin : null,
-      meanLateMs: round(this.ticks ? this.total / this.ticks : 0, 2),
-      blocksOver50ms: this.histogram.slice(LagMonitor.BUCKETS.indexOf(50)).reduce((a, c) => a + c, 0),
-      histogram: Object.fromEntries(labels.map((l, i) => [l, this.histogram[i]])),
-      longest: this.blocks.map((x) => ({ ms: round(x.ms), endedAtMs: x.endedAt - origin })),
-    };
-  }
-}
-
-// First thing: the earliest the host lets a test module observe its event loop.
+// First thing: the earliest the host lets a test module observe its event loop. When run.js
+// installed the probe extension (activates on `*`, before CiteLens's workspaceContains), its
+// monitor, started earlier, is used instead.
 const moduleLoadedAt = Date.now();
-const indexingLag = new LagMonitor().start();
+const probe = (globalThis as { __citelensBenchProbe?: Probe }).__citelensBenchProbe;
+const indexingLag: LagMonitor = probe?.monitor ?? new LagMonitor().start();
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -229,7 +167,7 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
     originIs = hostStartedAt ? 'the extension host process start (no exports.timings, extension already active when the suite loaded): an upper bound' : 'the suite module load';
     notes.push(`no exports.timings and the extension was already active when the suite loaded: times are from ${originIs}`);
   }
-  const rel = (t: number | undefined) => (t === undefined ? null : t - origin);
+  const rel = (t: number | undefined) => (t === undefined ? null : Math.round(t - origin));
   out.origin = originIs;
   out.activation = {
     activateMs: timings ? timings.activateEnd - timings.activateStart : (suiteActivateMs ?? null),
@@ -237,7 +175,10 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
     activeWhenSuiteLoaded: activeWhenSuiteRan,
     hostStartToActivateStartMs: timings && hostStartedAt ? round(timings.activateStart - hostStartedAt, 0) : null,
     // Negative: the monitor was running before activation began (everything is covered).
-    activateStartToLagMonitorStartMs: timings ? moduleLoadedAt - timings.activateStart : null,
+    activateStartToLagMonitorStartMs: timings ? indexingLag.startedAt - timings.activateStart : null,
+    lagMonitorStartedBy: probe ? 'probe extension (activates on *)' : 'suite module load',
+    lagMonitorStartedAtMs: rel(indexingLag.startedAt),
+    citelensActiveWhenMonitorStarted: probe ? probe.citelensActive : activeWhenSuiteRan,
     suiteModuleLoadedAtMs: rel(moduleLoadedAt),
     suiteRunStartedAtMs: rel(runStartedAt),
   };
@@ -318,8 +259,14 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
     gc.gc();
   }
   out.memory = p
-    ? { atSuiteLoad: memoryAtModuleLoad, afterIndexing: before, afterIndexingAfterGc: gc.gc ? memory() : null, gc: gc.how, note: 'process.memoryUsage() of the whole extension host process (all extensions in it, worker threads included in rss)' }
+    ? { atProbe: probe?.memory ?? null, atSuiteLoad: memoryAtModuleLoad, afterIndexing: before, afterIndexingAfterGc: gc.gc ? memory() : null, gc: gc.how, note: 'process.memoryUsage() of the whole extension host process (all extensions in it, worker threads included in rss)' }
     : { note: 'web-worker host: no process.memoryUsage()' };
+
+  if (config.memoryOnly) {
+    changeSub.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    return;
+  }
 
   // Completion latency: warm-up (not timed), then the 200 queries.
   const runQuery = async (q: Query) => {
