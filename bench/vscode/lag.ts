@@ -12,6 +12,9 @@ export interface Probe {
   /** Whether CiteLens was already active when the probe activated (then coverage is partial). */
   citelensActive: boolean;
   memory?: Record<string, number>;
+  /** When the probe first saw CiteLens active (Date.now()). */
+  citelensActiveObservedAt?: number;
+  globalStorageRoot?: string;
 }
 
 /**

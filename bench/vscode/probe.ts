@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { LagMonitor, Probe } from './lag';
 
-export function activate(): void {
+export function activate(context: vscode.ExtensionContext): void {
   const monitor = new LagMonitor().start();
   const mb = (x: number) => Math.round(x / 1048576);
   const m = typeof process !== 'undefined' && process.memoryUsage ? process.memoryUsage() : undefined;
@@ -17,6 +17,16 @@ export function activate(): void {
     citelensActive: !!vscode.extensions.getExtension('citelens.citelens')?.isActive,
     memory: m && { rssMB: mb(m.rss), heapUsedMB: mb(m.heapUsed), heapTotalMB: mb(m.heapTotal), externalMB: mb(m.external), arrayBuffersMB: mb(m.arrayBuffers) },
   };
+  // Where global storage lives in this host (run.js reports CiteLens's folder there).
+  probe.globalStorageRoot = vscode.Uri.joinPath(context.globalStorageUri, '..').fsPath;
+  // Without exports.timings, when CiteLens's activate() returned, to within a poll (5 ms) and
+  // whatever blocks the loop at that moment.
+  const citelens = vscode.extensions.getExtension('citelens.citelens');
+  const poll = (): void => {
+    if (citelens?.isActive) probe.citelensActiveObservedAt = Date.now();
+    else setTimeout(poll, 5);
+  };
+  if (!probe.citelensActive) poll();
   (globalThis as { __citelensBenchProbe?: Probe }).__citelensBenchProbe = probe;
 }
 

@@ -158,6 +158,10 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
   } else if (activatedBySuite) {
     origin = activatedObservedAt - (suiteActivateMs ?? 0);
     originIs = 'the suite calling ext.activate() (no exports.timings)';
+  } else if (probe?.citelensActiveObservedAt) {
+    origin = probe.citelensActiveObservedAt;
+    originIs = 'CiteLens seen active by the probe extension, i.e. when activate() returned (polled every 5 ms; no exports.timings)';
+    notes.push('no exports.timings: times are from the end of activate() as the probe saw it, not its start; activation time itself is unknown');
   } else if (!activeWhenSuiteRan) {
     origin = activatedObservedAt;
     originIs = 'the suite seeing ext.isActive become true (polled every 5 ms; no exports.timings): activation had ended by then';
@@ -169,6 +173,7 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
   }
   const rel = (t: number | undefined) => (t === undefined ? null : Math.round(t - origin));
   out.origin = originIs;
+  out.globalStorageRoot = probe?.globalStorageRoot ?? null;
   out.activation = {
     activateMs: timings ? timings.activateEnd - timings.activateStart : (suiteActivateMs ?? null),
     source: timings ? 'exports.timings' : activatedBySuite ? 'ext.activate() called by the suite' : 'unknown (no exports.timings)',
