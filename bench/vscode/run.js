@@ -12,7 +12,7 @@
 //      the extension's global storage) then "warm" (whatever the extension stored in run 1);
 //      edit-to-current is measured at the end of the warm run (it changes acl-anthology.bib);
 //      then a third start, fresh profile, on the ACL Anthology alone for the memory target.
-//      In the Node host a probe extension (bench/vscode/probe.ts, activation `*`) is installed
+//      A probe extension (bench/vscode/probe.ts, activation `*`) is installed
 //      so the event-loop monitor starts before CiteLens activates.
 //   5. writes bench/results/vscode.json and bench/results/vscode.md (or vscode-web.* with --web)
 //   --web        the web-worker extension host instead of the Node one
@@ -102,7 +102,7 @@ async function workbenchRun(phase, { ws, userDataDir, suitePath, edits, persistW
     userDataDir,
     extensionSymlinks: probe,
     // As scripts/vscode/run-tests.js: code-server ignores the payload's extensionDevelopmentKind.
-    settings: web ? { 'remote.extensionKind': { [`${pkg.publisher}.${pkg.name}`]: ['web'] } } : {},
+    settings: web ? { 'remote.extensionKind': { [`${pkg.publisher}.${pkg.name}`]: ['web'], 'citelens.citelens-bench-probe': ['web'] } } : {},
     onOutput: (line) => verbose && log(`[code-server] ${line}`),
   });
   let wb;
@@ -230,21 +230,22 @@ async function main() {
       outfile: suitePath,
       bundle: true,
       format: 'cjs',
-      external: ['vscode'],
+      // v8/vm: only tried at run time (a gc in the Node host); absent in the web-worker host.
+      external: ['vscode', 'v8', 'vm'],
       platform: web ? 'browser' : 'node',
       target: web ? 'es2022' : 'node18',
       logLevel: 'warning',
     });
 
-    // The probe extension (Node host only): starts the event-loop monitor before CiteLens activates.
+    // The probe extension: starts the event-loop monitor before CiteLens activates (installed,
+    // not in development; it runs in the same host as CiteLens, see the settings in workbenchRun).
     const probeDir = path.join(repoRoot, 'out', 'bench', 'vscode', 'probe');
-    let probe = [];
-    if (!web) {
-      fs.mkdirSync(probeDir, { recursive: true });
-      fs.writeFileSync(path.join(probeDir, 'package.json'), JSON.stringify({ name: 'citelens-bench-probe', publisher: 'citelens', version: '0.0.1', engines: { vscode: '^1.100.0' }, activationEvents: ['*'], main: './probe.js' }, null, 1));
-      await require('esbuild').build({ entryPoints: [path.join(__dirname, 'probe.ts')], outfile: path.join(probeDir, 'probe.js'), bundle: true, format: 'cjs', external: ['vscode'], platform: 'node', target: 'node18', logLevel: 'warning' });
-      probe = [probeDir];
+    fs.mkdirSync(probeDir, { recursive: true });
+    fs.writeFileSync(path.join(probeDir, 'package.json'), JSON.stringify({ name: 'citelens-bench-probe', publisher: 'citelens', version: '0.0.1', engines: { vscode: '^1.100.0' }, activationEvents: ['*'], main: './probe.js', browser: './probe.web.js' }, null, 1));
+    for (const [outfile, platform, target] of [['probe.js', 'node', 'node18'], ['probe.web.js', 'browser', 'es2022']]) {
+      await require('esbuild').build({ entryPoints: [path.join(__dirname, 'probe.ts')], outfile: path.join(probeDir, outfile), bundle: true, format: 'cjs', external: ['vscode'], platform, target, logLevel: 'warning' });
     }
+    const probe = [probeDir];
 
     const readerResults = flag('--no-readers') ? undefined : readers(path.join(ws, 'acl-anthology.bib'));
 
@@ -286,7 +287,7 @@ async function main() {
       caveats: [
         `${os.cpus().length} cores shared with other work (load average ${loadavg} before the run): the numbers are noisy, one run each.`,
         'Completion and hover latencies are `vscode.executeCompletionItemProvider`/`executeHoverProvider` calls from the extension host: each goes to the workbench (in Chromium, over the code-server connection) and back to the provider, so they include that round trip; a user typing sees the same path plus rendering.',
-        'The event-loop monitor is a 5 ms timer in the extension host (lateness of each tick). In the Node host a probe extension installed for the run (activation event `*`, handled before `workspaceContains`) starts it; else (web host) it starts when the bench module loads, after the startup activations. It runs until `whenReady()` plus 2 s without `onDidChange`, and sees any block of the host, not only CiteLens\'s.',
+        'The event-loop monitor is a 5 ms timer in the extension host (lateness of each tick). A probe extension installed for the run in the same host (activation event `*`, handled before `workspaceContains`) starts it; without the probe it would start when the bench module loads, after the startup activations. It runs until `whenReady()` plus 2 s without `onDidChange`, and sees any block of the host, not only CiteLens\'s.',
         'Memory is `process.memoryUsage()` of the whole extension host process (built-in extensions and the bench code included; worker threads count in rss), after a gc enabled at run time (`v8.setFlagsFromString`). The target applies to the ACL-only run (a third start, fresh profile); the cold/warm runs hold both collections.',
         'Edit-to-current is measured once, at the end of the warm run; the open-document case edits the buffer and saves at once (an extension that re-reads unsaved buffers may be current before the save).',
         'Reader ratios read the ACL file outside VS Code, medians of 3 runs (latex-utensils: 1 run).',
