@@ -205,7 +205,8 @@ function lagCoverage(r) {
   const s = get(r, 'activation.activateStartToLagMonitorStartMs');
   const by = get(r, 'activation.lagMonitorStartedBy');
   const active = get(r, 'activation.citelensActiveWhenMonitorStarted');
-  if (s == null) return `started by the ${by} ${active ? 'after' : 'before'} CiteLens was active (${get(r, 'activation.lagMonitorStartedAtMs')} ms after the time origin)`;
+  const at = get(r, 'activation.lagMonitorStartedAtMs');
+  if (s == null) return `started by the ${by} ${active ? 'after' : 'before'} CiteLens was active (${at == null ? '?' : at <= 0 ? `${-at} ms before` : `${at} ms after`} the time origin)`;
   return s <= 0 ? `started by the ${by} ${-s} ms before activation (all covered)` : `started by the ${by} ${s} ms after activation started (the first ${s} ms are not covered)`;
 }
 
@@ -278,14 +279,14 @@ async function main() {
       date: new Date(started).toISOString(),
       host,
       vscode: vscodeVersion,
-      machine: { cpus: os.cpus().length, loadavg, node: process.version },
+      machine: { cpus: os.cpus().length, loadavg, loadavgAfter: os.loadavg().map((x) => x.toFixed(2)).join(' '), node: process.version },
       targets: TARGETS,
       workspace: prep,
       globalStorageAfterCold,
       readers: readerResults,
       runs: { cold, warm, aclOnly },
       caveats: [
-        `${os.cpus().length} cores shared with other work (load average ${loadavg} before the run): the numbers are noisy, one run each.`,
+        `${os.cpus().length} cores shared with other work (load average ${loadavg} before the run, ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} after): the numbers are noisy, one run each; compare runs made under similar load only.`,
         'Completion and hover latencies are `vscode.executeCompletionItemProvider`/`executeHoverProvider` calls from the extension host: each goes to the workbench (in Chromium, over the code-server connection) and back to the provider, so they include that round trip; a user typing sees the same path plus rendering.',
         'The event-loop monitor is a 5 ms timer in the extension host (lateness of each tick). A probe extension installed for the run in the same host (activation event `*`, handled before `workspaceContains`) starts it; without the probe it would start when the bench module loads, after the startup activations. It runs until `whenReady()` plus 2 s without `onDidChange`, and sees any block of the host, not only CiteLens\'s.',
         'Memory is `process.memoryUsage()` of the whole extension host process (built-in extensions and the bench code included; worker threads count in rss), after a gc enabled at run time (`v8.setFlagsFromString`). The target applies to the ACL-only run (a third start, fresh profile); the cold/warm runs hold both collections.',
