@@ -21,8 +21,10 @@ function readOnce(): number {
     }
     case 'latex-utensils': {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const lu = require('latex-utensils') as { bibtexParser: { parse(t: string): { content: Array<{ kind: string }> } } };
-      return lu.bibtexParser.parse(text).content.filter((n) => n.kind === 'entry').length;
+      // LaTeX Workshop's reader. Its nodes have no `kind`; entries are what is neither
+      // @string nor @preamble (latex-utensils' own isEntry).
+      const lu = require('latex-utensils') as { bibtexParser: { parse(t: string): { content: Array<{ entryType: string }> } } };
+      return lu.bibtexParser.parse(text).content.filter((n) => n.entryType !== 'string' && n.entryType !== 'preamble').length;
     }
     default:
       throw new Error(`unknown reader ${reader}`);

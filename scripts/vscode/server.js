@@ -109,6 +109,7 @@ function checkInstalled() {
  *   port, host: listen address (default 127.0.0.1 and a free port)
  *   onOutput(line): receives each line the server prints (it always goes to <tmp>/server.log)
  *   startTimeoutMs: default 90 s
+ *   userDataDir: use this user-data-dir (kept on stop) instead of a fresh one in the temp dir
  * Returns { url, port, host, tmpDir, userDataDir, extensionsDir, logFile, child, stop() }.
  */
 async function startServer(opts = {}) {
@@ -118,7 +119,9 @@ async function startServer(opts = {}) {
   const port = opts.port || (await freePort());
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'citelens-vscode-'));
   tmpDirs.add(tmpDir);
-  const userDataDir = path.join(tmpDir, 'ud');
+  // opts.userDataDir: reuse a profile across starts (the benchmark's warm run keeps the
+  // extension's global storage); it is the caller's and is not removed on stop().
+  const userDataDir = opts.userDataDir ? path.resolve(opts.userDataDir) : path.join(tmpDir, 'ud');
   const extensionsDir = path.join(tmpDir, 'ext');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
