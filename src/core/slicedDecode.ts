@@ -8,23 +8,21 @@ import { DecodedText, decodeCollection } from './encoding';
 const SLICE_BYTES = 1 << 20;
 
 export async function decodeCollectionInSlices(bytes: Uint8Array, pause: () => Promise<void>): Promise<DecodedText> {
-  const bom16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
-  if (bytes.length <= SLICE_BYTES || bom16) return decodeCollection(bytes);
-  const attempt = async (label: string, fatal: boolean): Promise<string> => {
-    const decoder = new TextDecoder(label, { fatal });
+  // UTF-16 (with a BOM, or zero bytes between ASCII letters) is left to decodeCollection.
+  const head = bytes.subarray(0, 64);
+  const maybeUtf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || head.includes(0);
+  if (bytes.length <= SLICE_BYTES || maybeUtf16) return decodeCollection(bytes);
+  try {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
     const parts: string[] = [];
     for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
       const end = Math.min(bytes.length, at + SLICE_BYTES);
       parts.push(decoder.decode(bytes.subarray(at, end), { stream: end < bytes.length }));
       if (end < bytes.length) await pause();
     }
-    return parts.join('');
-  };
-  try {
-    const text = await attempt('utf-8', true);
-    // A BOM-less UTF-8 decoder keeps a leading BOM out, as decodeCollection does.
-    return { text, encoding: 'UTF-8' };
+    return { text: parts.join(''), encoding: 'UTF-8' };
   } catch {
-    return { text: await attempt('windows-1252', false), encoding: 'Windows-1252' };
+    // Not UTF-8: Windows-1252 (old tools); rare enough to decode in one go.
+    return decodeCollection(bytes);
   }
 }
