@@ -18,6 +18,7 @@ import './suites/diagnostics.test';
 import './suites/security.test';
 import './suites/nowrite.test';
 import './suites/library.test';
+import './suites/churn.test';
 
 export async function run(): Promise<void> {
   await runSuites();

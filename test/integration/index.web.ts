@@ -17,6 +17,7 @@ import './suites/diagnostics.test';
 import './suites/security.test';
 import './suites/nowrite.test';
 import './suites/library.test';
+import './suites/churn.test';
 
 export async function run(): Promise<void> {
   await runSuites();
