@@ -185,6 +185,8 @@ export class FlatEntryReader {
   private n = 0;
   private s = 0;
   private readonly displays: DisplayReader | undefined;
+  /** Entry types and field names repeat: one string each (700,000 fields, a few dozen names). */
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly flat: FlatEntries,
@@ -213,12 +215,12 @@ export class FlatEntryReader {
       const kEnd = numbers[n + 3];
       const fieldCount = numbers[n + 4];
       const broken = numbers[n + 5] === 1;
-      const type = strings.slice(s, (s += numbers[n + 6]));
+      const type = intern(this.names, strings.slice(s, (s += numbers[n + 6])));
       const key = strings.slice(s, (s += numbers[n + 7]));
       n += ENTRY_INTS;
       const fields: Record<string, Field> = {};
       for (let i = 0; i < fieldCount; i++, n += FIELD_INTS) {
-        const name = strings.slice(s, (s += numbers[n + 4]));
+        const name = intern(this.names, strings.slice(s, (s += numbers[n + 4])));
         const raw = strings.slice(s, (s += numbers[n + 5]));
         fields[name] = new MovableField(name, raw, numbers[n], numbers[n + 1], numbers[n + 2], numbers[n + 3]);
       }
@@ -310,4 +312,11 @@ export class MovableField implements Field {
     this.nameStart += delta;
     this.nameEnd += delta;
   }
+}
+
+function intern(table: Map<string, string>, s: string): string {
+  const known = table.get(s);
+  if (known !== undefined) return known;
+  if (table.size < 4096) table.set(s, s);
+  return s;
 }

@@ -7,10 +7,13 @@
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import { parentPort, workerData } from 'worker_threads';
 import { decodeCache, encodeCache, Fingerprint } from '../core/cacheFormat';
 import { decodeCollection } from '../core/encoding';
 import { CollectionPatch, IncrementalCollection } from '../core/incremental';
+import { toWire, WirePatch } from '../core/wire';
 import type { ReadOutcome } from './collectionReader';
 
 export interface ReadRequest {
@@ -25,7 +28,28 @@ export interface ReadRequest {
 export type WorkerRequest = ReadRequest | { type: 'forget'; file: string };
 export interface WorkerReply {
   id: number;
-  outcome: ReadOutcome;
+  outcome: Exclude<ReadOutcome, { kind: 'read' }> | (Omit<Extract<ReadOutcome, { kind: 'read' }>, 'patch'> & { patch: WirePatch });
+}
+
+/**
+ * A full collection after a big read: reading 50 MB leaves a few hundred MB of garbage in this
+ * thread, which V8 would otherwise keep (and count in the extension host's memory) for long.
+ */
+const gc: (() => void) | undefined = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+})();
+let gcTimer: ReturnType<typeof setTimeout> | undefined;
+function collectGarbageSoon(): void {
+  if (!gc || gcTimer) return;
+  gcTimer = setTimeout(() => {
+    gcTimer = undefined;
+    gc();
+  }, 500);
 }
 
 /** Cache writes wait until a file has been quiet this long (edits come in bursts). */
@@ -120,6 +144,7 @@ function scheduleWrite(file: string, text: string, fingerprint: Fingerprint, enc
             // Write then rename, so a reader never sees half a cache file.
             await fs.writeFile(target + '.tmp', bytes);
             await fs.rename(target + '.tmp', target);
+            collectGarbageSoon();
           } catch {
             /* the cache is an optimisation: a failed write only costs the next start a parse */
           }
@@ -138,8 +163,10 @@ parentPort!.on('message', (msg: WorkerRequest) => {
   }
   read(msg).then(
     (outcome) => {
-      const transfer = outcome.kind === 'read' ? [outcome.patch.added.numbers.buffer, outcome.patch.lineStarts.buffer, ...(outcome.patch.added.displays ? [outcome.patch.added.displays.numbers.buffer] : [])] : [];
-      parentPort!.postMessage({ id: msg.id, outcome } satisfies WorkerReply, transfer as ArrayBuffer[]);
+      if (outcome.kind !== 'read') return parentPort!.postMessage({ id: msg.id, outcome } satisfies WorkerReply);
+      const { wire, transfer } = toWire(outcome.patch);
+      parentPort!.postMessage({ id: msg.id, outcome: { ...outcome, patch: wire } } satisfies WorkerReply, transfer);
+      collectGarbageSoon();
     },
     (e: Error) => parentPort!.postMessage({ id: msg.id, outcome: { kind: 'unreadable', message: e.message } } satisfies WorkerReply),
   );

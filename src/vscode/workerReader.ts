@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { Worker as NodeWorker } from 'worker_threads';
-import { CollectionReader, InThreadReader, ReadOutcome } from './collectionReader';
+import { fromWire } from '../core/wire';
+import { CollectionReader, InThreadReader, pause, ReadOutcome } from './collectionReader';
 import type { WorkerReply, WorkerRequest } from './readerWorker';
 
 export class WorkerReader implements CollectionReader {
@@ -24,7 +25,9 @@ export class WorkerReader implements CollectionReader {
       worker.on('message', (reply: WorkerReply) => {
         const resolve = this.pending.get(reply.id);
         this.pending.delete(reply.id);
-        resolve?.(reply.outcome);
+        const outcome = reply.outcome;
+        if (outcome.kind !== 'read') resolve?.(outcome);
+        else void fromWire(outcome.patch, pause).then((patch) => resolve?.({ ...outcome, patch }));
       });
       worker.on('error', (e) => this.fail(`The reader thread failed (${e.message}); reading continues on the main thread.`));
       worker.on('exit', (code) => code !== 0 && this.fail(`The reader thread exited (${code}); reading continues on the main thread.`));

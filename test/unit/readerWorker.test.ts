@@ -10,7 +10,9 @@ import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
+import { fromWire } from '../../src/core/wire';
 import type { ReadOutcome } from '../../src/vscode/collectionReader';
+import type { WorkerReply } from '../../src/vscode/readerWorker';
 
 const root = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'citelens-worker-'));
@@ -30,7 +32,12 @@ function startWorker(): (fsPath: string, text?: string) => Promise<ReadOutcome> 
   workers.push(worker);
   let id = 0;
   const pending = new Map<number, (o: ReadOutcome) => void>();
-  worker.on('message', (m: { id: number; outcome: ReadOutcome }) => pending.get(m.id)?.(m.outcome));
+  // Replies carry the patch in its wire form (strings as UTF-8 bytes); decode as the extension does.
+  worker.on('message', (m: WorkerReply) => {
+    const o = m.outcome;
+    if (o.kind !== 'read') pending.get(m.id)?.(o);
+    else void fromWire(o.patch).then((patch) => pending.get(m.id)?.({ ...o, patch }));
+  });
   return (fsPath, text) =>
     new Promise((resolve) => {
       pending.set(++id, resolve);
