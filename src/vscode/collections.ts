@@ -19,6 +19,8 @@ import { applyCollectionSetting, readDiagnosticSettings } from './diagnosticSett
 const WORKSPACE_GLOB = '**/*.{bib,bibtex,biblatex}';
 /** Debounce for re-reading an edited `.bib` or a document's bibliography lines. */
 const EDIT_DELAY_MS = 250;
+/** Debounce for a collection changed on disk (saves and tools write in bursts, not keystrokes). */
+const DISK_DELAY_MS = 50;
 
 type Origin = 'workspace' | 'setting' | 'document';
 
@@ -225,7 +227,7 @@ export class WorkspaceCollections implements vscode.Disposable {
     this.namedWatchers.set(key, w);
   }
 
-  private debounce(id: string, fn: () => void): void {
+  private debounce(id: string, fn: () => void, delay = EDIT_DELAY_MS): void {
     const old = this.timers.get(id);
     if (old) clearTimeout(old);
     this.timers.set(
@@ -233,12 +235,12 @@ export class WorkspaceCollections implements vscode.Disposable {
       setTimeout(() => {
         this.timers.delete(id);
         if (!this.disposed) fn();
-      }, EDIT_DELAY_MS),
+      }, delay),
     );
   }
 
   private scheduleRead(uri: vscode.Uri, doc?: vscode.TextDocument): void {
-    this.debounce(`read:${uri.toString()}`, () => void this.enqueueRead(uri, doc));
+    this.debounce(`read:${uri.toString()}`, () => void this.enqueueRead(uri, doc), doc ? EDIT_DELAY_MS : DISK_DELAY_MS);
   }
 
   private enqueueRead(uri: vscode.Uri, doc?: vscode.TextDocument): Promise<void> {

@@ -73,17 +73,19 @@ async function read(req: ReadRequest): Promise<ReadOutcome> {
     return { kind: 'read', patch: await state.update(req.text), encoding: 'UTF-8', source: 'document' };
   }
   let bytes: Buffer;
-  let fingerprint: Fingerprint;
+  let mtime: number;
   try {
     const stat = await fs.stat(req.fsPath);
     if (stat.isDirectory()) return { kind: 'folder' };
     bytes = await fs.readFile(req.fsPath);
-    fingerprint = { size: bytes.length, mtime: stat.mtimeMs, hash: createHash('sha1').update(bytes).digest('hex') };
+    mtime = stat.mtimeMs;
   } catch (e) {
     return failure(e as NodeJS.ErrnoException);
   }
+  // Hashing 50 MB takes a moment: only a cache lookup needs it now; a cache write hashes later.
+  const fingerprint = (): Fingerprint => ({ size: bytes.length, mtime, hash: createHash('sha1').update(bytes).digest('hex') });
   if (!known && cacheDir) {
-    const cached = await readCache(req.file, fingerprint);
+    const cached = await readCache(req.file, fingerprint());
     if (cached) {
       state.restore(decodeCollection(bytes).text, cached.patch);
       return { kind: 'read', patch: cached.patch, encoding: cached.encoding, source: 'cache' };
@@ -127,10 +129,17 @@ function cancelWrite(file: string): void {
 }
 
 /** Writes the cache from a full reading: this one, or a fresh one of `text` once edits stop. */
-function scheduleWrite(file: string, text: string, fingerprint: Fingerprint, encoding: string, patch: CollectionPatch): void {
+function scheduleWrite(file: string, text: string, fingerprint: () => Fingerprint, encoding: string, patch: CollectionPatch): void {
   cancelWrite(file);
-  // The patch's buffers are transferred to the main thread: encode a full one now, before posting.
-  const now = patch.full ? encodeCache(patch, fingerprint, encoding) : undefined;
+  // The patch's buffers are about to be transferred to the main thread: keep copies of a full
+  // one (cheap next to parsing) and encode after the reply has gone.
+  const full: CollectionPatch | undefined = patch.full
+    ? {
+        ...patch,
+        added: { ...patch.added, numbers: patch.added.numbers.slice(), displays: patch.added.displays && { ...patch.added.displays, numbers: patch.added.displays.numbers.slice() } },
+        lineStarts: patch.lineStarts.slice(),
+      }
+    : undefined;
   pendingWrites.set(
     file,
     setTimeout(
@@ -138,7 +147,7 @@ function scheduleWrite(file: string, text: string, fingerprint: Fingerprint, enc
         pendingWrites.delete(file);
         void (async () => {
           try {
-            const bytes = now ?? encodeCache(await new IncrementalCollection(file).update(text), fingerprint, encoding);
+            const bytes = encodeCache(full ?? (await new IncrementalCollection(file).update(text)), fingerprint(), encoding);
             await fs.mkdir(cacheDir!, { recursive: true });
             const target = cachePath(file);
             // Write then rename, so a reader never sees half a cache file.
@@ -150,7 +159,7 @@ function scheduleWrite(file: string, text: string, fingerprint: Fingerprint, enc
           }
         })();
       },
-      patch.full ? 0 : CACHE_WRITE_DELAY_MS,
+      full ? 0 : CACHE_WRITE_DELAY_MS,
     ),
   );
 }
