@@ -40,6 +40,11 @@ export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceC
         .map((hit, i) => completionItem(hit.paper, i, typed, inserting, replacing));
       return new vscode.CompletionList(items, true);
     },
+    resolveCompletionItem(item) {
+      const paper = papersOfItems.get(item);
+      if (paper) item.documentation = paperDocumentation(paper, { abstract: true, source: false });
+      return item;
+    },
   };
   ctx.own(vscode.languages.registerCompletionItemProvider(CITING_DOCUMENTS, provider, '{', ',', '@', '[', ' '));
 }
@@ -89,6 +94,10 @@ function completionItem(paper: Paper, rank: number, typed: string, inserting: vs
   item.filterText = typed;
   item.sortText = String(rank).padStart(4, '0');
   item.detail = `${who}${paper.year ? ` (${paper.year})` : ''} — ${paper.title}`;
-  item.documentation = paperDocumentation(paper, { abstract: true, source: false });
+  // The abstract and the rest come with resolveCompletionItem, for the focused item only:
+  // 50 items with abstracts would make every keystroke's list ten times bigger.
+  papersOfItems.set(item, paper);
   return item;
 }
+
+const papersOfItems = new WeakMap<vscode.CompletionItem, Paper>();

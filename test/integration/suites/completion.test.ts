@@ -71,8 +71,10 @@ suite('completion in LaTeX', () => {
     equal(labels[0], 'ankit2024star');
   });
 
-  test('item shows authors (year), title and the abstract', async () => {
-    const { items } = await completeAt('latex', '\\cite{kirchhof2024pre|');
+  test('item shows authors (year), title and, once resolved, the abstract', async () => {
+    const unresolved = (await completeAt('latex', '\\cite{kirchhof2024pre|')).items[0];
+    equal(unresolved.documentation, undefined, 'the abstract is not sent with every item');
+    const { items } = await completeAt('latex', '\\cite{kirchhof2024pre|', 1);
     const item = items[0];
     const label = item.label as vscode.CompletionItemLabel;
     equal(label.label, 'kirchhof2024pretrained');

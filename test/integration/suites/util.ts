@@ -26,9 +26,9 @@ function labelOf(item: vscode.CompletionItem): string {
 }
 
 /** CiteLens's completion items at the cursor, through VS Code's own command. */
-export async function completeAt(language: string, marked: string): Promise<{ labels: string[]; items: vscode.CompletionItem[]; list: vscode.CompletionList; doc: vscode.TextDocument; position: vscode.Position }> {
+export async function completeAt(language: string, marked: string, resolveCount = 0): Promise<{ labels: string[]; items: vscode.CompletionItem[]; list: vscode.CompletionList; doc: vscode.TextDocument; position: vscode.Position }> {
   const { doc, position } = await openWithCursor(language, marked);
-  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position);
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position, undefined, resolveCount);
   // Other providers (word-based suggestions) may add items; ours are references.
   const items = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Reference);
   return { labels: items.map(labelOf), items, list, doc, position };
