@@ -133,7 +133,7 @@ function measure(family: Family): FamilyResult {
   for (const f of FACTORS) {
     const size = family.base * f;
     const text = family.make(size);
-    const megabytes = (text.length * 2) / 1048576 / 2; // characters → MB of (mostly ASCII) source
+    const megabytes = text.length / 1048576; // characters → MB of (mostly ASCII) source
     let best = Infinity;
     let found = 0;
     for (let r = 0; r < RUNS; r++) {
