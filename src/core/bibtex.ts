@@ -235,8 +235,11 @@ class BibtexReader {
   }
 
   private report(severity: Severity, code: string, start: number, end: number, message: string): void {
+    // A problem found at the end of the text points at the end, not past it.
+    start = Math.min(start, this.len);
+    end = Math.min(Math.max(start, end), this.len);
     const { line, column } = this.lineIndex.positionAt(start);
-    const d: Diagnostic = { file: this.file, span: { start, end: Math.max(start, end) }, line, column, severity, message, code };
+    const d: Diagnostic = { file: this.file, span: { start, end }, line, column, severity, message, code };
     if (this.currentKey) d.key = this.currentKey;
     this.diagnostics.push(d);
   }
@@ -389,8 +392,10 @@ class BibtexReader {
     let depth = 0;
     for (let p = open + 1; p < this.len; p++) {
       const c = text.charCodeAt(p);
-      if (c === BACKSLASH) p++;
-      else if (c === LBRACE) depth++;
+      if (c === BACKSLASH) {
+        // `\x` is one character, but a line break stays one: a line after it may start the next entry.
+        if (text.charCodeAt(p + 1) !== NEWLINE) p++;
+      } else if (c === LBRACE) depth++;
       else if (c === RBRACE) {
         if (depth === 0 && close === RBRACE) return { end: p + 1 };
         if (depth > 0) depth--;
@@ -558,8 +563,10 @@ class BibtexReader {
     let depth = 0;
     for (let p = from; p < this.len; p++) {
       const c = text.charCodeAt(p);
-      if (c === BACKSLASH) p++;
-      else if (c === LBRACE) depth++;
+      if (c === BACKSLASH) {
+        // `\x` is one character, but a line break stays one: a line after it may start the next entry.
+        if (text.charCodeAt(p + 1) !== NEWLINE) p++;
+      } else if (c === LBRACE) depth++;
       else if (c === RBRACE) {
         if (depth === 0) {
           if (close === RBRACE) return { end: p };
@@ -643,8 +650,9 @@ class BibtexReader {
     for (let p = open + 1; p < len; p++) {
       const c = text.charCodeAt(p);
       if (c === BACKSLASH) {
-        // `\{` and `\}` are literal braces (as biber reads them); they do not nest.
-        p++;
+        // `\{` and `\}` are literal braces (as biber reads them); they do not nest. A line
+        // break after `\` stays a line break: the next line may start the next entry.
+        if (text.charCodeAt(p + 1) !== NEWLINE) p++;
       } else if (c === RBRACE) {
         if (depth === 0) return p + 1;
         depth--;
@@ -669,8 +677,10 @@ class BibtexReader {
     let depth = 0;
     for (let p = open + 1; p < len; p++) {
       const c = text.charCodeAt(p);
-      if (c === BACKSLASH) p++;
-      else if (c === QUOTE && depth === 0) return p + 1;
+      if (c === BACKSLASH) {
+        // `\x` is one character, but a line break stays one: a line after it may start the next entry.
+        if (text.charCodeAt(p + 1) !== NEWLINE) p++;
+      } else if (c === QUOTE && depth === 0) return p + 1;
       else if (c === LBRACE) depth++;
       else if (c === RBRACE) {
         if (depth > 0) depth--;

@@ -92,7 +92,7 @@ export function entrySignature(e: Entry, shift = 0): string {
  * The region an entry depends on: from the start of the line holding its `@` (recovery from
  * a previous broken entry needs the `@` to begin a line) to its end.
  */
-function dependsOn(text: string, e: Entry): { from: number; to: number } {
+export function dependsOn(text: string, e: Entry): { from: number; to: number } {
   const from = text.lastIndexOf('\n', e.span.start - 1) + 1;
   if (!e.broken) return { from, to: e.span.end };
   // A broken entry was cut where the next entry starts: it depends on that `@type{` line too.

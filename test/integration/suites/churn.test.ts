@@ -1,6 +1,7 @@
 /**
- * File churn: 200 collection files created, changed and deleted in quick succession (batches
- * written concurrently, some files created, changed and deleted within milliseconds) while
+ * File churn: 200 collection files created, changed and deleted in quick succession (each
+ * phase's writes all in flight at once, one file rewritten five times concurrently, some files
+ * created, changed and deleted within milliseconds) while
  * completion is requested in a loop. Afterwards the library and the search index must equal a
  * fresh read of the files on disk (same files, keys, types and field values), no request may
  * have failed, and no CiteLens problem may be left on any of those files. Uses only the public
@@ -14,7 +15,8 @@ import { parseBibtex } from '../../../src/core/bibtex';
 import type { CiteLensApi } from '../../../src/extension';
 
 const FILES = 200;
-const BATCH = 25;
+/** Writes in flight at once (all of a phase's files). */
+const BATCH = 200;
 
 function bibText(i: number, version: number): string {
   const entry = (suffix: string) =>
@@ -78,6 +80,8 @@ suite('churn: 200 collection files created, changed and deleted during completio
         await vscode.workspace.fs.delete(file(i));
         if (i % 15 === 0) await writeText(file(i), bibText(i, 3));
       }));
+      // The same file rewritten five times at once: whichever write lands last is the truth.
+      await Promise.all([1, 2, 3, 4, 5].map((v) => writeText(file(7), bibText(7, v))));
       await runBatched(Array.from({ length: 20 }, (_, k) => FILES + k).map((i) => async () => {
         await writeText(file(i), bibText(i, 0));
         await writeText(file(i), bibText(i, 1));
