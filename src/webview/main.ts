@@ -591,7 +591,17 @@ function measure(): void {
   }
   if (!changed) return;
   list.style.setProperty('height', `${heights.reduce((a, b) => a + b, 0)}px`);
-  for (const [i, r] of rendered) r.card.style.setProperty('top', `${offsetOf(i)}px`);
+  // Rendered cards are a contiguous run (plus gaps for pages not yet received): one prefix sum.
+  const indices = [...rendered.keys()].sort((a, b) => a - b);
+  if (!indices.length) return;
+  let top = offsetOf(indices[0]);
+  for (let i = indices[0], k = 0; k < indices.length; i++) {
+    if (i === indices[k]) {
+      rendered.get(i)!.card.style.setProperty('top', `${top}px`);
+      k++;
+    }
+    top += heights[i];
+  }
 }
 
 let scrollFrame = 0;
