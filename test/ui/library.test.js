@@ -376,6 +376,23 @@ uiTests(
         await ui.screenshot('library-dark');
       },
     ],
+    [
+      'after a window reload the panel is restored with its query (serializer + webview state)',
+      async (ui) => {
+        const f = await library(ui);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        await ui.page.waitForTimeout(500);
+        // As a person reloads: the command shuts the workbench down properly (state saved).
+        await ui.page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 200, y: 300 } }).catch(() => {});
+        await Promise.all([ui.page.waitForNavigation({ timeout: 60000 }), ui.command('Developer: Reload Window')]);
+        await ui.page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+        frame = undefined;
+        const g = await ui.webviewFrame('input.search', { timeoutMs: 60000 });
+        const value = await g.inputValue('input.search');
+        if (value !== 'pretrained visual') throw new Error(`search box after reload: ${JSON.stringify(value)}`);
+        await g.waitForSelector('.card[data-key="kirchhof2024pretrained"]', { timeout: 30000 });
+      },
+    ],
   ],
 );
 
