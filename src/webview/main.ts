@@ -47,7 +47,9 @@ let query: LibraryQuery = validSavedQuery(saved?.query) ?? { text: '', selection
 let back: LibraryQuery[] = (saved?.back ?? []).filter((q) => validSavedQuery(q)).slice(-HISTORY_MAX);
 let forward: LibraryQuery[] = (saved?.forward ?? []).filter((q) => validSavedQuery(q)).slice(-HISTORY_MAX);
 const selectedKeys = new Set<string>(Array.isArray(saved?.selectedKeys) ? saved!.selectedKeys.filter((k) => typeof k === 'string') : []);
-const openFacets = new Set<FacetKind>(Array.isArray(saved?.openFacets) ? saved!.openFacets.filter((k) => FACET_KINDS.includes(k)) : ['authors', 'topics', 'years']);
+/** Open facet sections: by default all but venues and collections; in a narrow sidebar the long author list starts closed so the cards show. */
+const DEFAULT_OPEN_FACETS: FacetKind[] = window.innerWidth >= 720 ? ['authors', 'topics', 'years'] : ['topics', 'years'];
+const openFacets = new Set<FacetKind>(Array.isArray(saved?.openFacets) ? saved!.openFacets.filter((k) => FACET_KINDS.includes(k)) : DEFAULT_OPEN_FACETS);
 let authorFilter = typeof saved?.authorFilter === 'string' ? saved.authorFilter : '';
 let restoreScrollY = typeof saved?.scrollY === 'number' ? saved.scrollY : 0;
 
