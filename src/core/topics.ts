@@ -70,7 +70,7 @@ const BOILERPLATE = new Set(
   university association annual international meeting article chapter code available publicly github com http https www org url doi arxiv
   et al i.e e.g ie eg etc via fig figure table section simple flexible relative accurate fast strong powerful diverse multiple single
   towards beyond rethinking revisiting unified simply stronger faster whole full fully non estimate estimates estimated estimating
-  enhanced enhancing adaptive dynamic description conditions`.split(/\s+/),
+  enhanced enhancing adaptive dynamic description conditions third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth`.split(/\s+/),
 );
 
 function isNoise(word: string): boolean {
@@ -100,25 +100,44 @@ function collect(text: string, weight: number, into: Map<string, number>, labels
     let prev: string | undefined;
     let prevSurface = '';
     for (const raw of fragment.split(WORD_SPLIT)) {
-      const surface = raw.replace(/^-+|-+$/g, '');
-      if (!surface) continue;
-      const folded = foldForSearch(surface);
-      if (isNoise(folded)) {
+      if (!raw) continue;
+      const term = termOf(raw);
+      if (term === null) {
         prev = undefined;
         continue;
       }
-      const term = singular(folded);
       into.set(term, (into.get(term) ?? 0) + weight);
-      if (!labels.has(term)) labels.set(term, surface.toLowerCase());
+      if (!labels.has(term)) labels.set(term, surfaceOf(raw));
       if (prev !== undefined) {
         const phrase = prev + ' ' + term;
         into.set(phrase, (into.get(phrase) ?? 0) + weight * PHRASE_BONUS);
-        if (!labels.has(phrase)) labels.set(phrase, prevSurface.toLowerCase() + ' ' + surface.toLowerCase());
+        if (!labels.has(phrase)) labels.set(phrase, prevSurface + ' ' + surfaceOf(raw));
       }
       prev = term;
-      prevSurface = surface;
+      prevSurface = surfaceOf(raw);
     }
   }
+}
+
+/**
+ * The term of a word as written, or null for noise. Cached: titles repeat the same words, and
+ * folding and the checks cost more than a lookup (bounded, so a huge library cannot grow it
+ * without end).
+ */
+const TERM_CACHE_MAX = 200_000;
+const termCache = new Map<string, string | null>();
+function termOf(raw: string): string | null {
+  let term = termCache.get(raw);
+  if (term !== undefined) return term;
+  const folded = foldForSearch(surfaceOf(raw));
+  term = folded && !isNoise(folded) ? singular(folded) : null;
+  if (termCache.size >= TERM_CACHE_MAX) termCache.clear();
+  termCache.set(raw, term);
+  return term;
+}
+
+function surfaceOf(raw: string): string {
+  return raw.replace(/^-+|-+$/g, '').toLowerCase();
 }
 
 /** Per file: its papers (to notice a change by identity) and their document frequencies. */

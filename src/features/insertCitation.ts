@@ -100,8 +100,11 @@ function pickPapers(collections: WorkspaceCollections): Promise<string[] | undef
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
     const chosen = new Map<string, PaperItem>();
+    // Replacing the items clears the selection (and says so in an event): that is not the
+    // user unticking papers, so selection events are ignored while the list is replaced.
+    let replacing = false;
+    let replacingTimer: ReturnType<typeof setTimeout> | undefined;
     const update = () => {
-      for (const item of pick.selectedItems) chosen.set(item.key, item);
       const hits = pick.value.trim() ? collections.index.search(pick.value, PICK_LIMIT) : [];
       const items: PaperItem[] = hits.map((h) => ({
         key: h.key,
@@ -111,15 +114,19 @@ function pickPapers(collections: WorkspaceCollections): Promise<string[] | undef
         // Our search decides; VS Code's own filter must not hide results.
         alwaysShow: true,
       }));
-      // Papers selected under an earlier query stay listed and selected.
-      const keep = [...chosen.values()].filter((c) => !items.some((i) => i.key === c.key));
-      pick.items = [...keep, ...items];
+      // Papers ticked under an earlier query stay listed (first) and ticked.
+      const kept = [...chosen.values()].filter((c) => !items.some((i) => i.key === c.key));
+      replacing = true;
+      pick.items = [...kept, ...items];
       pick.selectedItems = pick.items.filter((i) => chosen.has(i.key));
+      clearTimeout(replacingTimer);
+      replacingTimer = setTimeout(() => (replacing = false), 0);
     };
     update();
     let result: string[] | undefined;
     pick.onDidChangeValue(update);
     pick.onDidChangeSelection((sel) => {
+      if (replacing) return;
       const selected = new Set(sel.map((s) => s.key));
       for (const item of pick.items) if (!selected.has(item.key)) chosen.delete(item.key);
       for (const s of sel) chosen.set(s.key, s);
@@ -129,6 +136,7 @@ function pickPapers(collections: WorkspaceCollections): Promise<string[] | undef
       pick.hide();
     });
     pick.onDidHide(() => {
+      clearTimeout(replacingTimer);
       pick.dispose();
       resolve(result);
     });

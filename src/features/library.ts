@@ -58,8 +58,8 @@ export class LibraryService {
   }
 
   /** Takes over a webview (sidebar view or panel): sets its HTML and answers its messages. */
-  attach(webview: vscode.Webview, owner: { onDidDispose: vscode.Event<void> }): LibraryWebview {
-    const lw = new LibraryWebview(this, webview);
+  attach(webview: vscode.Webview, owner: { onDidDispose: vscode.Event<void> }, columnOf?: () => vscode.ViewColumn | undefined): LibraryWebview {
+    const lw = new LibraryWebview(this, webview, columnOf);
     this.webviews.add(lw);
     owner.onDidDispose(() => {
       this.webviews.delete(lw);
@@ -89,7 +89,7 @@ export class LibraryService {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'library.svg');
     panel.webview.options = webviewOptions(this.extensionUri);
-    this.attach(panel.webview, panel);
+    this.attach(panel.webview, panel, () => panel.viewColumn);
     panel.onDidDispose(() => {
       if (this.panel === panel) this.panel = undefined;
     });
@@ -153,10 +153,16 @@ export class LibraryWebview implements vscode.Disposable {
   constructor(
     private readonly service: LibraryService,
     readonly webview: vscode.Webview,
+    /** The editor column of a panel (undefined for the sidebar view). */
+    private readonly columnOf?: () => vscode.ViewColumn | undefined,
   ) {
     webview.options = webviewOptions(service.extensionUri);
     webview.html = html(webview, service.extensionUri);
     this.disposables.push(webview.onDidReceiveMessage((m) => this.receive(m)));
+  }
+
+  private get column(): vscode.ViewColumn | undefined {
+    return this.columnOf?.();
   }
 
   post(message: ToWebview): Thenable<boolean> {
@@ -231,7 +237,16 @@ export class LibraryWebview implements vscode.Disposable {
       }
       case 'openEntry': {
         const at = this.service.entryLocation(m.key);
-        if (at) await vscode.commands.executeCommand(OPEN_ENTRY_COMMAND, at.file, at.line, at.column);
+        if (!at) return;
+        if (this.column === undefined) {
+          await vscode.commands.executeCommand(OPEN_ENTRY_COMMAND, at.file, at.line, at.column);
+          return;
+        }
+        // From the panel: in another editor group, so the library stays in view.
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(at.file));
+        const pos = new vscode.Position(at.line, at.column);
+        const column = this.column === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+        await vscode.window.showTextDocument(doc, { viewColumn: column, selection: new vscode.Range(pos, pos) });
         return;
       }
       case 'openLink': {

@@ -47,7 +47,9 @@ let query: LibraryQuery = validSavedQuery(saved?.query) ?? { text: '', selection
 let back: LibraryQuery[] = (saved?.back ?? []).filter((q) => validSavedQuery(q)).slice(-HISTORY_MAX);
 let forward: LibraryQuery[] = (saved?.forward ?? []).filter((q) => validSavedQuery(q)).slice(-HISTORY_MAX);
 const selectedKeys = new Set<string>(Array.isArray(saved?.selectedKeys) ? saved!.selectedKeys.filter((k) => typeof k === 'string') : []);
-const openFacets = new Set<FacetKind>(Array.isArray(saved?.openFacets) ? saved!.openFacets.filter((k) => FACET_KINDS.includes(k)) : ['authors', 'topics', 'years']);
+/** Open facet sections: by default all but venues and collections; in a narrow sidebar the long author list starts closed so the cards show. */
+const DEFAULT_OPEN_FACETS: FacetKind[] = window.innerWidth >= 720 ? ['authors', 'topics', 'years'] : ['topics', 'years'];
+const openFacets = new Set<FacetKind>(Array.isArray(saved?.openFacets) ? saved!.openFacets.filter((k) => FACET_KINDS.includes(k)) : DEFAULT_OPEN_FACETS);
 let authorFilter = typeof saved?.authorFilter === 'string' ? saved.authorFilter : '';
 let restoreScrollY = typeof saved?.scrollY === 'number' ? saved.scrollY : 0;
 
@@ -591,7 +593,17 @@ function measure(): void {
   }
   if (!changed) return;
   list.style.setProperty('height', `${heights.reduce((a, b) => a + b, 0)}px`);
-  for (const [i, r] of rendered) r.card.style.setProperty('top', `${offsetOf(i)}px`);
+  // Rendered cards are a contiguous run (plus gaps for pages not yet received): one prefix sum.
+  const indices = [...rendered.keys()].sort((a, b) => a - b);
+  if (!indices.length) return;
+  let top = offsetOf(indices[0]);
+  for (let i = indices[0], k = 0; k < indices.length; i++) {
+    if (i === indices[k]) {
+      rendered.get(i)!.card.style.setProperty('top', `${top}px`);
+      k++;
+    }
+    top += heights[i];
+  }
 }
 
 let scrollFrame = 0;

@@ -64,6 +64,8 @@ async function library(ui) {
     const alive = await frame.$('input.search').catch(() => null);
     if (alive) return frame;
   }
+  // Keys typed while the webview has focus stay there: focus the workbench first.
+  await ui.page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 200, y: 300 } }).catch(() => {});
   await ui.command('CiteLens: Open Library');
   frame = await ui.webviewFrame('input.search');
   await frame.waitForSelector('.card', { timeout: 30000 });
@@ -106,7 +108,8 @@ uiTests(
           dialogs.push(d.message());
           d.dismiss().catch(() => {});
         });
-        await ui.openFile('paper.tex');
+        await openEditor(ui, 'notes.md');
+        await openEditor(ui, 'paper.tex');
         const f = await library(ui);
         const status = await f.textContent('.status');
         if (!/papers in \d+ collections/.test(status)) throw new Error(`status: ${status}`);
@@ -114,6 +117,30 @@ uiTests(
         const title = await f.textContent('.card[data-key="kirchhof2024pretrained"] .title');
         if (!/Pretrained Visual Uncertainties/.test(title)) throw new Error(`title: ${title}`);
         if (!/matching/.test(await f.textContent('.status'))) throw new Error('status does not count the matches');
+        // Virtualised: with every paper listed, only the cards near the viewport exist.
+        await search(f, '', undefined);
+        await f.waitForFunction(() => !/matching/.test(document.querySelector('.status')?.textContent || ''), null, { timeout: 15000 });
+        const total = Number((await f.textContent('.status')).match(/^(\d+) papers/)[1]);
+        const inDom = await f.$$eval('.card', (els) => els.length);
+        if (!(total > 100 && inDom > 0 && inDom < total / 2)) throw new Error(`${inDom} cards in the DOM for ${total} papers`);
+      },
+    ],
+    [
+      'Copy key and Open entry',
+      async (ui) => {
+        const f = await library(ui);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        await f.click('.card[data-key="kirchhof2024pretrained"] button:has-text("Copy key")');
+        await f.waitForFunction(() => /Copied kirchhof2024pretrained/.test(document.querySelector('.notice')?.textContent || ''), null, { timeout: 15000 });
+        await f.click('.card[data-key="kirchhof2024pretrained"] button:has-text("Open entry")');
+        await ui.page.waitForSelector('.tabs-container .tab.active[aria-label*="oh-group.bib"]', { timeout: 15000 });
+        // The entry's line is the one with the cursor, and the library stays in view beside it.
+        const line = await ui.currentLineText();
+        if (!line.includes('kirchhof2024pretrained')) throw new Error(`cursor line in oh-group.bib: ${JSON.stringify(line)}`);
+        if (!(await f.$('input.search').catch(() => null))) throw new Error('the library was hidden by the opened entry');
+        // Close it again (its tab's close button), so the next tests find the editor they left.
+        await ui.page.click('.tabs-container .tab[aria-label*="oh-group.bib"] .tab-actions .action-label');
+        await ui.page.waitForSelector('.tabs-container .tab[aria-label*="oh-group.bib"]', { state: 'detached', timeout: 15000 });
       },
     ],
     [
@@ -168,10 +195,11 @@ uiTests(
     [
       'Insert citation into a .tex editor at the cursor; several selected papers at once',
       async (ui) => {
-        await ui.openFile('paper.tex');
+        await openEditor(ui, 'paper.tex');
         await ui.focusEditor();
         await ui.page.keyboard.press('Control+End');
         await ui.type('\nInserted here: ');
+        await ui.page.keyboard.press('Escape'); // completion's suggest widget
         const f = await library(ui);
         await search(f, 'pretrained visual', 'kirchhof2024pretrained');
         await f.click('.card[data-key="kirchhof2024pretrained"] button:has-text("Insert citation")');
@@ -191,10 +219,11 @@ uiTests(
     [
       'Insert citation inside an existing key list adds `, key`',
       async (ui) => {
-        await ui.openFile('paper.tex');
+        await openEditor(ui, 'paper.tex');
         await ui.focusEditor();
         await ui.page.keyboard.press('Control+End');
         await ui.type('\nList \\cite{park2023nearest');
+        await ui.page.keyboard.press('Escape'); // completion's suggest widget
         const f = await library(ui);
         await search(f, 'pretrained visual', 'kirchhof2024pretrained');
         await f.click('.card[data-key="kirchhof2024pretrained"] button:has-text("Insert citation")');
@@ -204,22 +233,72 @@ uiTests(
     [
       'Insert citation into a Markdown document: [@key], then `; @key` inside the bracket',
       async (ui) => {
-        await ui.openFile('notes.md');
+        await openEditor(ui, 'notes.md');
         await ui.focusEditor();
         await ui.page.keyboard.press('Control+End');
         await ui.type('\nMarkdown insert: ');
+        await ui.page.keyboard.press('Escape'); // completion's suggest widget
         const f = await library(ui);
         await search(f, 'pretrained visual', 'kirchhof2024pretrained');
         await f.click('.card[data-key="kirchhof2024pretrained"] button:has-text("Insert citation")');
         await waitForEditorText(ui, 'notes.md', 'Markdown insert: [@kirchhof2024pretrained]');
-        await ui.openFile('notes.md');
+        await openEditor(ui, 'notes.md');
         await ui.focusEditor();
         await ui.page.keyboard.press('Control+End');
         await ui.type('\nBracket [@park2023nearest, p. 3');
+        await ui.page.keyboard.press('Escape'); // completion's suggest widget
         const g = await library(ui);
         await search(g, 'hedged', 'joon2019iclr');
         await g.click('.card[data-key="joon2019iclr"] button:has-text("Insert citation")');
         await waitForEditorText(ui, 'notes.md', 'Bracket [@park2023nearest, p. 3; @joon2019iclr');
+      },
+    ],
+    [
+      'keyboard: ArrowDown from the search box to the cards, Space selects, Enter inserts',
+      async (ui) => {
+        await openEditor(ui, 'paper.tex');
+        await ui.focusEditor();
+        await ui.page.keyboard.press('Control+End');
+        await ui.type('\nBy keyboard: ');
+        await ui.page.keyboard.press('Escape'); // completion's suggest widget
+        const f = await library(ui);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        await f.focus('input.search');
+        await ui.page.keyboard.press('ArrowDown');
+        const focused = await f.evaluate(() => document.activeElement?.getAttribute('data-key'));
+        if (focused !== 'kirchhof2024pretrained') throw new Error(`focused after ArrowDown: ${focused}`);
+        await ui.page.keyboard.press('Space');
+        await f.waitForSelector('.selection-bar:not([hidden])', { timeout: 5000 });
+        await ui.page.keyboard.press('Space');
+        await f.waitForSelector('.selection-bar[hidden]', { state: 'attached', timeout: 5000 });
+        await ui.page.keyboard.press('Enter');
+        await waitForEditorText(ui, 'paper.tex', 'By keyboard: \\cite{kirchhof2024pretrained}');
+      },
+    ],
+    [
+      'CiteLens: Insert Citation… quick pick: search, select two, insert both',
+      async (ui) => {
+        await openEditor(ui, 'notes.md');
+        await ui.focusEditor();
+        await ui.page.keyboard.press('Control+End');
+        await ui.type('\nQuick pick: ');
+        await ui.page.keyboard.press('Escape'); // completion's suggest widget
+        await ui.command('CiteLens: Insert Citation');
+        await ui.page.waitForSelector('.quick-input-widget input[placeholder*="Search authors"]', { timeout: 15000 });
+        await ui.page.keyboard.type('pretrained visual', { delay: 15 });
+        const row = (key) => `.quick-input-list .monaco-list-row[aria-label*="${key}"]`;
+        await ui.page.waitForSelector(row('kirchhof2024pretrained'), { timeout: 15000 });
+        await ui.page.click(`${row('kirchhof2024pretrained')} .monaco-checkbox`);
+        await ui.page.waitForSelector(`${row('kirchhof2024pretrained')}[aria-checked="true"]`, { timeout: 5000 });
+        await ui.page.fill('.quick-input-widget input[placeholder*="Search authors"]', 'hedged instance');
+        await ui.page.waitForSelector(row('joon2019iclr'), { timeout: 15000 });
+        // The paper ticked under the first query is still listed and ticked.
+        await ui.page.waitForSelector(`${row('kirchhof2024pretrained')}[aria-checked="true"]`, { timeout: 5000 });
+        await ui.page.click(`${row('joon2019iclr')} .monaco-checkbox`);
+        await ui.page.waitForSelector(`${row('joon2019iclr')}[aria-checked="true"]`, { timeout: 5000 });
+        // Enter on the focused checkbox would toggle it again: accept with the OK button.
+        await ui.page.click('.quick-input-widget .monaco-button:has-text("OK")');
+        await waitForEditorText(ui, 'notes.md', 'Quick pick: [@kirchhof2024pretrained; @joon2019iclr]');
       },
     ],
     [
@@ -297,8 +376,52 @@ uiTests(
         await ui.screenshot('library-dark');
       },
     ],
+    [
+      'after a window reload the panel is restored with its query (serializer + webview state)',
+      async (ui) => {
+        const f = await library(ui);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        await ui.page.waitForTimeout(500);
+        // As a person reloads: the command shuts the workbench down properly (state saved).
+        await ui.page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 200, y: 300 } }).catch(() => {});
+        await Promise.all([ui.page.waitForNavigation({ timeout: 60000 }), ui.command('Developer: Reload Window')]);
+        await ui.page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+        frame = undefined;
+        const g = await ui.webviewFrame('input.search', { timeoutMs: 60000 });
+        const value = await g.inputValue('input.search');
+        if (value !== 'pretrained visual') throw new Error(`search box after reload: ${JSON.stringify(value)}`);
+        await g.waitForSelector('.card[data-key="kirchhof2024pretrained"]', { timeout: 30000 });
+      },
+    ],
   ],
 );
+
+/**
+ * Opens a workspace file in the first editor group by Quick Open, after closing whatever
+ * widget (suggestions, hovers) an earlier step left open in the editor.
+ */
+async function openEditor(ui, rel) {
+  await ui.page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 200, y: 300 } }).catch(() => {});
+  await ui.page.keyboard.press('Escape');
+  await ui.page.keyboard.press('Escape');
+  // A tab already open in the first group: click it (Quick Open may land in the library's group).
+  const tab = ui.page.locator(`.editor-group-container >> nth=0 >> .tabs-container .tab[aria-label*="${path.basename(rel)}"]`);
+  if (await tab.count()) {
+    await tab.first().click();
+    await ui.page.waitForSelector(`.editor-group-container >> nth=0 >> .tabs-container .tab.active[aria-label*="${path.basename(rel)}"]`, { timeout: 15000 });
+    return;
+  }
+  // Else Quick Open, waiting until the focused row is the file (it first lists recently
+  // opened files, and Enter then would open one of those).
+  const name = path.basename(rel);
+  await ui.page.keyboard.press('Control+P');
+  await ui.page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15000 });
+  await ui.page.keyboard.type(rel);
+  await ui.page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${name}"]`, { timeout: 15000 });
+  await ui.page.keyboard.press('Enter');
+  await ui.page.waitForSelector(`.tabs-container .tab.active[aria-label*="${name}"]`, { timeout: 15000 });
+  await ui.page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 15000 });
+}
 
 /** Picks a colour theme the way a person does: the Color Theme picker, its name, Enter. */
 async function pickColorTheme(ui, label) {
