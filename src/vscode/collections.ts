@@ -8,7 +8,7 @@ import { bibReferences } from '../core/bibrefs';
 import { FlatEntryReader, LineIndexHolder, MovableEntry } from '../core/flat';
 import { hasGlobCharacters, matchesGlob } from '../core/glob';
 import { CollectionPatch, spliceEntries } from '../core/incremental';
-import { Library } from '../core/library';
+import { FileChange, Library } from '../core/library';
 import { Diagnostic as CoreDiagnostic, LineIndex, ParseResult } from '../core/model';
 import { PaperIndex } from '../core/search';
 import { CollectionReader, InThreadReader, pause, SLICE_MS } from './collectionReader';
@@ -291,6 +291,12 @@ export class WorkspaceCollections implements vscode.Disposable {
    * them so the extension host stays responsive.
    */
   private async applyPatch(key: string, patch: CollectionPatch, encoding: string): Promise<ParseResult | undefined> {
+    const dependents = new Set<string>();
+    const keys = new Set<string>();
+    const record = (change: FileChange) => {
+      change.dependentFiles.forEach((f) => dependents.add(f));
+      change.keys.forEach((k) => keys.add(k));
+    };
     let state = this.fileStates.get(key);
     if (patch.full || !state) {
       const previous = state;
@@ -300,7 +306,7 @@ export class WorkspaceCollections implements vscode.Disposable {
         // Everything goes: drop the old entries first (in slices), then add as for a new file.
         const old = this.library.fileResult(key);
         await this.inSlices(previous.entries, (batch) => {
-          if (old) this.library.patchFile(old, batch, []);
+          if (old) record(this.library.patchFile(old, batch, []));
           this.index.patchFile(key, batch, []);
         });
       }
@@ -328,8 +334,7 @@ export class WorkspaceCollections implements vscode.Disposable {
         return holder.lineIndex;
       },
     };
-    const dependents = new Set<string>();
-    const record = (change: { dependentFiles: Set<string> }) => change.dependentFiles.forEach((f) => dependents.add(f));
+
     // The library sees the new reading at once (entries added below are attached in slices).
     record(this.library.patchFile(result, spliced.removed, []));
     if (spliced.removed.length) this.index.patchFile(key, spliced.removed, []);
@@ -339,7 +344,7 @@ export class WorkspaceCollections implements vscode.Disposable {
     });
     dependents.delete(key);
     for (const file of dependents) this.index.replaceFile(file, this.library.papersOf(file));
-    this.afterChange();
+    this.afterChange(this.affectedBy(key, keys));
     return result;
   }
 
@@ -380,17 +385,30 @@ export class WorkspaceCollections implements vscode.Disposable {
     this.afterChange();
   }
 
-  private afterChange(): void {
-    this.publishDiagnostics();
+  /** `affected`: the only files whose problems may have changed (default: all). */
+  private afterChange(affected?: Iterable<string>): void {
+    this.publishDiagnostics(affected);
     this.indexAbstractsSoon();
     this.changed.fire();
   }
 
+  /**
+   * The files whose problems a change to `file`'s `keys` can alter: the file itself, the other
+   * definitions of those keys (duplicates) and the entries inheriting from them (missing parents).
+   */
+  private affectedBy(file: string, keys: Iterable<string>): Set<string> {
+    const files = new Set([file]);
+    for (const key of keys) {
+      for (const entry of this.library.definitions(key)) files.add(entry.file);
+      for (const ref of this.library.referencesTo(key)) files.add(ref.file);
+    }
+    return files;
+  }
+
   /** Also called when `citelens.diagnostics.*` change (documentDiagnostics.ts). */
-  publishDiagnostics(): void {
-    // Duplicates span files, so every collection's problems are refreshed together.
+  publishDiagnostics(files: Iterable<string> = this.library.files): void {
     const settings = readDiagnosticSettings();
-    for (const file of this.library.files) {
+    for (const file of files) {
       const result = this.library.fileResult(file);
       if (!result) continue;
       const uri = vscode.Uri.parse(file);

@@ -3,9 +3,16 @@ import * as vscode from 'vscode';
 import { BibReference } from '../core/bibrefs';
 import { isCollectionFile } from '../core/collection';
 
-/** A document-relative or absolute path as a URI; undefined for `~` paths (no home folder in the web host). */
+/**
+ * A document-relative or absolute path as a URI; undefined for `~` paths (no home folder in
+ * the web host) and for URIs of another scheme than the document's: a document must not be
+ * able to name `vscode://…` or `command:`-like targets that a click would hand to a handler.
+ */
 export function resolveRelative(base: vscode.Uri, path: string): vscode.Uri | undefined {
-  if (/^[a-zA-Z][\w+.-]*:\/\//.test(path)) return vscode.Uri.parse(path);
+  if (/^[a-zA-Z][\w+.-]*:\/\//.test(path)) {
+    const uri = vscode.Uri.parse(path);
+    return uri.scheme === base.scheme ? uri : undefined;
+  }
   if (path.startsWith('/')) return base.with({ path });
   if (/^[a-zA-Z]:[\\/]/.test(path)) return vscode.Uri.file(path);
   if (path.startsWith('~')) return undefined;

@@ -144,6 +144,24 @@ suite('security: hostile collection text in hovers and completion', () => {
     }
   });
 
+  test('a bibliography named by another scheme (vscode://, https://) gives no document link and is not read', async () => {
+    const uri = workspaceUri('tmp-scheme-links.tex');
+    try {
+      await writeText(uri, '\\bibliography{vscode://vscode.git/clone?url=https://evil.example/x.bib,https://evil.example/refs.bib,sample}\n');
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', doc.uri);
+      // Ours carry an "Open …" tooltip (other providers may link a plain https URL in the text).
+      const ours = links.filter((l) => l.tooltip?.startsWith('Open '));
+      const targets = ours.map((l) => l.target?.toString() ?? '');
+      ok(targets.every((t) => t.startsWith(doc.uri.scheme + ':')), `links stay in the document's scheme: ${targets.join(', ')}`);
+      ok(!links.some((l) => l.target?.scheme === 'vscode'), 'no vscode:// link at all');
+      ok(targets.length >= 1, 'the plain relative name still links');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await removeQuietly(uri);
+    }
+  });
+
   test('a key typed in the document is escaped in the "no entry" hover', async () => {
     const { doc, position } = await openWithCursor('markdown', 'See [@evil<b>x</b>|](command:workbench.action.terminal.new).');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position);
