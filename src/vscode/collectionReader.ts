@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { decodeCacheInSlices, encodeCache, Fingerprint } from '../core/cacheFormat';
 import { CollectionPatch, IncrementalCollection } from '../core/incremental';
+import { SerialPerKey } from '../core/serial';
 import { decodeCollectionInSlices } from '../core/slicedDecode';
 
 export type ReadOutcome =
@@ -22,8 +23,27 @@ export interface CollectionReader extends vscode.Disposable {
   forget(uri: vscode.Uri): void;
 }
 
-/** Yields to the event loop (other extensions, completion requests) between slices. */
-export const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Yields to the event loop (other extensions, completion requests) between slices:
+ * `setImmediate` in Node (runs right after pending I/O), a MessageChannel in a web worker
+ * (nested `setTimeout(0)` is clamped to 4 ms there).
+ */
+export const pause: () => Promise<void> =
+  typeof setImmediate === 'function'
+    ? () => new Promise((resolve) => setImmediate(resolve))
+    : typeof MessageChannel === 'function'
+      ? (() => {
+          const channel = new MessageChannel();
+          const waiting: Array<() => void> = [];
+          channel.port1.onmessage = () => waiting.shift()?.();
+          return () =>
+            new Promise<void>((resolve) => {
+              waiting.push(resolve);
+              channel.port2.postMessage(0);
+            });
+        })()
+      : () => new Promise((resolve) => setTimeout(resolve, 0));
+
 export const SLICE_MS = 15;
 
 export class InThreadReader implements CollectionReader {
@@ -33,7 +53,18 @@ export class InThreadReader implements CollectionReader {
   /** `cacheDir`: where the persistent cache lives (none: no cache). */
   constructor(private readonly cacheDir?: vscode.Uri) {}
 
-  async read(uri: vscode.Uri, text?: string): Promise<ReadOutcome> {
+  private readonly serial = new SerialPerKey();
+
+  read(uri: vscode.Uri, text?: string): Promise<ReadOutcome> {
+    return this.serial.run(uri.toString(), async () => {
+      const outcome = await this.readNow(uri, text);
+      // Whatever comes next is read whole.
+      if (outcome.kind !== 'read') this.states.delete(uri.toString());
+      return outcome;
+    });
+  }
+
+  private async readNow(uri: vscode.Uri, text?: string): Promise<ReadOutcome> {
     const key = uri.toString();
     let state = this.states.get(key);
     const known = !!state;

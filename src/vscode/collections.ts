@@ -11,7 +11,7 @@ import { CollectionPatch, spliceEntries } from '../core/incremental';
 import { FileChange, Library } from '../core/library';
 import { Diagnostic as CoreDiagnostic, LineIndex, ParseResult } from '../core/model';
 import { PaperIndex } from '../core/search';
-import { CollectionReader, InThreadReader, pause, SLICE_MS } from './collectionReader';
+import { CollectionReader, InThreadReader, pause, ReadOutcome, SLICE_MS } from './collectionReader';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
 import { folderOf, namedCollectionUris, resolveRelative } from './paths';
 import { applyCollectionSetting, readDiagnosticSettings } from './diagnosticSettings';
@@ -43,6 +43,8 @@ export class WorkspaceCollections implements vscode.Disposable {
   private initialDone = false;
   private disposed = false;
 
+  /** Counts readings requested or scheduled per file (older failed readings are then ignored). */
+  private readonly readSequence = new Map<string, number>();
   /** Each tracked file's entries (in source order) and its current line index. */
   private readonly fileStates = new Map<string, { entries: MovableEntry[]; holder: LineIndexHolder }>();
 
@@ -240,24 +242,43 @@ export class WorkspaceCollections implements vscode.Disposable {
   }
 
   private scheduleRead(uri: vscode.Uri, doc?: vscode.TextDocument): void {
+    // A reading is coming: an older one that found the file missing must not drop it now.
+    const key = uri.toString();
+    this.readSequence.set(key, (this.readSequence.get(key) ?? 0) + 1);
     this.debounce(`read:${uri.toString()}`, () => void this.enqueueRead(uri, doc), doc ? EDIT_DELAY_MS : DISK_DELAY_MS);
   }
 
+  /**
+   * Reading starts at once (the reader thread parses the next file while the main thread
+   * applies the previous one); readings are applied one at a time, in the order requested.
+   */
   private enqueueRead(uri: vscode.Uri, doc?: vscode.TextDocument): Promise<void> {
-    const run = this.queue.then(() => this.read(uri, doc));
+    const key = uri.toString();
+    const sequence = (this.readSequence.get(key) ?? 0) + 1;
+    this.readSequence.set(key, sequence);
+    const fetched = this.fetch(uri, doc);
+    const run = this.queue.then(() => this.read(uri, fetched, sequence));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  /** Reads one collection (from the open document when there is one) and updates everything. */
-  private async read(uri: vscode.Uri, doc?: vscode.TextDocument): Promise<void> {
-    if (this.disposed) return;
+  private fetch(uri: vscode.Uri, doc?: vscode.TextDocument): Promise<{ outcome: ReadOutcome; started: number } | undefined> {
     const key = uri.toString();
-    if (!this.origins.has(key)) return;
+    if (this.disposed || !this.origins.has(key)) return Promise.resolve(undefined);
     const open = doc ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && d.isDirty);
     const started = Date.now();
-    const outcome = await this.reader.read(uri, open?.getText());
-    if (this.disposed || !this.origins.has(key)) return;
+    return this.reader.read(uri, open?.getText()).then((outcome) => ({ outcome, started }));
+  }
+
+  /** Reads one collection (from the open document when there is one) and updates everything. */
+  private async read(uri: vscode.Uri, fetched: Promise<{ outcome: ReadOutcome; started: number } | undefined>, sequence: number): Promise<void> {
+    const reading = await fetched;
+    const key = uri.toString();
+    if (!reading || this.disposed || !this.origins.has(key)) return;
+    const { outcome, started } = reading;
+    // A file missing (or unreadable) when this reading started may exist again by now: a
+    // newer reading is queued and decides.
+    if (outcome.kind !== 'read' && this.readSequence.get(key) !== sequence) return;
     switch (outcome.kind) {
       case 'folder':
         this.ctx.log(`Skipped ${this.label(uri)}: it is a folder, not a collection file.`);
@@ -298,6 +319,12 @@ export class WorkspaceCollections implements vscode.Disposable {
       change.keys.forEach((k) => keys.add(k));
     };
     let state = this.fileStates.get(key);
+    if (!patch.full && !state) {
+      // A change to a reading this side no longer has (the file was dropped meanwhile): read it whole.
+      this.reader.forget(vscode.Uri.parse(key));
+      this.scheduleRead(vscode.Uri.parse(key));
+      return undefined;
+    }
     if (patch.full || !state) {
       const previous = state;
       state = { entries: [], holder: { lineIndex: LineIndex.fromStarts(patch.lineStarts, patch.lineCount) } };

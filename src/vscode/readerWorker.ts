@@ -13,6 +13,7 @@ import { parentPort, workerData } from 'worker_threads';
 import { decodeCache, encodeCache, Fingerprint } from '../core/cacheFormat';
 import { decodeCollection } from '../core/encoding';
 import { CollectionPatch, IncrementalCollection } from '../core/incremental';
+import { SerialPerKey } from '../core/serial';
 import { toWire, WirePatch } from '../core/wire';
 import type { ReadOutcome } from './collectionReader';
 
@@ -58,6 +59,8 @@ const CACHE_WRITE_DELAY_MS = 2000;
 const cacheDir: string | undefined = workerData?.cacheDir;
 const states = new Map<string, IncrementalCollection>();
 const pendingWrites = new Map<string, ReturnType<typeof setTimeout>>();
+/** Readings of one file run one after another (each is a change to the previous one). */
+const serialPerFile = new SerialPerKey();
 
 function cachePath(file: string): string {
   return path.join(cacheDir!, createHash('sha1').update(file).digest('hex') + '.cache');
@@ -170,7 +173,14 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     cancelWrite(msg.file);
     return;
   }
-  read(msg).then(
+  serialPerFile
+    .run(msg.file, async () => {
+      const outcome = await read(msg);
+      // Whatever comes next is read whole.
+      if (outcome.kind !== 'read') states.delete(msg.file);
+      return outcome;
+    })
+    .then(
     (outcome) => {
       if (outcome.kind !== 'read') return parentPort!.postMessage({ id: msg.id, outcome } satisfies WorkerReply);
       const { wire, transfer } = toWire(outcome.patch);

@@ -185,3 +185,17 @@ test('a long file\'s line index is built in slices and equals the one-pass index
   assert.deepEqual([...patch.lineStarts], [...whole.starts]);
   assert.ok(pauses > 5);
 });
+
+test('SerialPerKey runs one key\'s tasks in order and other keys alongside, past failures', async () => {
+  const { SerialPerKey } = await import('../../src/core/serial');
+  const serial = new SerialPerKey();
+  const log: string[] = [];
+  const task = (name: string, ms: number, fail = false) => () =>
+    new Promise<string>((resolve, reject) => setTimeout(() => (log.push(name), fail ? reject(new Error(name)) : resolve(name)), ms));
+  const a1 = serial.run('a', task('a1', 30, true));
+  const a2 = serial.run('a', task('a2', 1));
+  const b1 = serial.run('b', task('b1', 5));
+  await assert.rejects(a1);
+  assert.deepEqual(await Promise.all([a2, b1]), ['a2', 'b1']);
+  assert.deepEqual(log, ['b1', 'a1', 'a2']);
+});
