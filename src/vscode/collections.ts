@@ -92,11 +92,15 @@ export class WorkspaceCollections implements vscode.Disposable {
       for (const doc of vscode.workspace.textDocuments) this.collectNamed(doc, files);
       const total = files.size;
       let done = 0;
+      // All readings are requested at once (the reader thread works ahead); they apply in order.
+      const applied: Promise<void>[] = [];
       for (const [uri, origins] of files) {
         for (const o of origins) this.addOrigin(uri, o);
-        progress.report({ message: `${++done}/${total} ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))}` });
-        await this.enqueueRead(vscode.Uri.parse(uri));
+        applied.push(
+          this.enqueueRead(vscode.Uri.parse(uri)).then(() => progress.report({ message: `${++done}/${total} ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))}` })),
+        );
       }
+      await Promise.all(applied);
       this.ctx.log(`Indexed ${this.library.size} papers from ${this.library.files.length} collection(s) in ${Date.now() - started} ms.`);
     });
   }
@@ -185,10 +189,12 @@ export class WorkspaceCollections implements vscode.Disposable {
     for (const [uri, set] of this.origins) {
       for (const o of ['workspace', 'setting'] as const) if (set.has(o) && !files.get(uri)?.has(o)) this.forget(uri, o);
     }
+    const applied: Promise<void>[] = [];
     for (const [uri, origins] of files) {
       for (const o of origins) this.addOrigin(uri, o);
-      await this.enqueueRead(vscode.Uri.parse(uri));
+      applied.push(this.enqueueRead(vscode.Uri.parse(uri)));
     }
+    await Promise.all(applied);
   }
 
   private scheduleNamedScan(doc: vscode.TextDocument): void {
