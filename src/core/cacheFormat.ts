@@ -78,31 +78,6 @@ export function decodeCache(bytes: Uint8Array, file: string, fingerprint: Finger
   return result as CachedReading | undefined;
 }
 
-/** `decodeCache` that decodes the strings 1 MB at a time, pausing between slices (web host). */
-export async function decodeCacheInSlices(bytes: Uint8Array, file: string, fingerprint: Fingerprint, pause: () => Promise<void>): Promise<CachedReading | undefined> {
-  const SLICE = 1 << 20;
-  // decodeWith is synchronous: it hands over the UTF-8 stretches, decoded below with pauses.
-  const pendingBytes: Uint8Array[] = [];
-  const result = decodeWith(bytes, file, fingerprint, (b) => {
-    pendingBytes.push(b);
-    return '';
-  });
-  if (!result) return undefined;
-  const decoded: string[] = [];
-  for (const b of pendingBytes) {
-    const decoder = new TextDecoder();
-    const parts: string[] = [];
-    for (let at = 0; at < b.length; at += SLICE) {
-      parts.push(decoder.decode(b.subarray(at, Math.min(b.length, at + SLICE)), { stream: at + SLICE < b.length }));
-      await pause();
-    }
-    decoded.push(parts.join(''));
-  }
-  result.patch.added.strings = decoded[0];
-  if (result.patch.added.displays) result.patch.added.displays.strings = decoded[1];
-  return result;
-}
-
 function decodeWith(bytes: Uint8Array, file: string, fingerprint: Fingerprint, decodeText: (b: Uint8Array) => string): CachedReading | undefined {
   try {
     if (bytes.length < 4) return undefined;

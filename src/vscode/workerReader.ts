@@ -70,7 +70,10 @@ export class WorkerReader implements CollectionReader {
 
 /** The reader for this host: a worker thread in Node, slices on the web. */
 export function createCollectionReader(context: vscode.ExtensionContext, log: (message: string) => void): CollectionReader {
-  if (process.env.CITELENS_WEB === '1') return new InThreadReader(vscode.Uri.joinPath(context.globalStorageUri, 'index-cache'));
+  // No persistent cache on the web: there every cache file (65–115 MB for the benchmark's
+  // collections) crosses the workbench connection in one message, which measured slower and
+  // blocked the host for over a second (bench/results/vscode-web.md).
+  if (process.env.CITELENS_WEB === '1') return new InThreadReader();
   const cacheDir = context.globalStorageUri.scheme === 'file' ? vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath : undefined;
   return new WorkerReader(context.asAbsolutePath('dist/reader-worker.js'), cacheDir, log);
 }

@@ -29,19 +29,3 @@ test('another file, size, mtime, hash, or a damaged file is not a hit', async ()
   assert.equal(decodeCache(bytes.subarray(0, bytes.length - 1), 'file:///x.bib', fingerprint), undefined);
   assert.equal(decodeCache(new Uint8Array([1, 2, 3, 4, 5]), 'file:///x.bib', fingerprint), undefined);
 });
-
-test('the sliced decoder (web host) gives the same reading, displays included', async () => {
-  const { decodeCacheInSlices } = await import('../../src/core/cacheFormat');
-  const long = text + Array.from({ length: 3000 }, (_, i) => `@article{k${i}, author = {Ångström, Anders and Ünal, Ü}, title = {Paper ${i} — “long” ${'x'.repeat(300)}}}\n`).join('');
-  const patch = await new IncrementalCollection('file:///x.bib').update(long);
-  const bytes = encodeCache(patch, fingerprint, 'UTF-8');
-  let pauses = 0;
-  const back = (await decodeCacheInSlices(bytes, 'file:///x.bib', fingerprint, async () => void pauses++))!;
-  const once = decodeCache(bytes, 'file:///x.bib', fingerprint)!;
-  assert.ok(pauses > 1);
-  assert.equal(back.patch.added.strings, patch.added.strings);
-  assert.equal(back.patch.added.displays!.strings, patch.added.displays!.strings);
-  assert.equal(once.patch.added.displays!.strings, patch.added.displays!.strings);
-  assert.deepEqual([...back.patch.added.displays!.numbers], [...patch.added.displays!.numbers]);
-  assert.equal(await decodeCacheInSlices(bytes, 'file:///x.bib', { ...fingerprint, hash: 'no' }, async () => {}), undefined);
-});
