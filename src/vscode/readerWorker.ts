@@ -57,6 +57,11 @@ function collectGarbageSoon(): void {
 const CACHE_WRITE_DELAY_MS = 2000;
 
 const cacheDir: string | undefined = workerData?.cacheDir;
+/**
+ * The cache lives in global storage, shared by every workspace: beyond this many bytes the
+ * least recently used files go (a hit refreshes a file's modification time).
+ */
+const cacheLimitBytes: number = workerData?.cacheLimitBytes ?? 2 * 1024 ** 3;
 const states = new Map<string, IncrementalCollection>();
 const pendingWrites = new Map<string, ReturnType<typeof setTimeout>>();
 /** Readings of one file run one after another (each is a change to the previous one). */
@@ -118,10 +123,35 @@ function failure(e: NodeJS.ErrnoException): ReadOutcome {
 
 async function readCache(file: string, fingerprint: Fingerprint) {
   try {
-    const bytes = await fs.readFile(cachePath(file));
-    return decodeCache(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file, fingerprint);
+    const target = cachePath(file);
+    const bytes = await fs.readFile(target);
+    const cached = decodeCache(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file, fingerprint);
+    if (cached) {
+      const now = new Date();
+      await fs.utimes(target, now, now).catch(() => undefined);
+    }
+    return cached;
   } catch {
     return undefined;
+  }
+}
+
+/** Deletes the least recently used cache files (never `keep`) until the cache fits its limit. */
+async function trimCache(keep: string): Promise<void> {
+  const names = (await fs.readdir(cacheDir!)).filter((n) => n.endsWith('.cache'));
+  const files = await Promise.all(
+    names.map(async (name) => {
+      const file = path.join(cacheDir!, name);
+      const stat = await fs.stat(file);
+      return { file, size: stat.size, used: stat.mtimeMs };
+    }),
+  );
+  let total = files.reduce((n, f) => n + f.size, 0);
+  for (const f of files.sort((a, b) => a.used - b.used)) {
+    if (total <= cacheLimitBytes) break;
+    if (f.file === keep) continue;
+    await fs.rm(f.file, { force: true });
+    total -= f.size;
   }
 }
 
@@ -156,6 +186,7 @@ function scheduleWrite(file: string, text: string, fingerprint: () => Fingerprin
             // Write then rename, so a reader never sees half a cache file.
             await fs.writeFile(target + '.tmp', bytes);
             await fs.rename(target + '.tmp', target);
+            await trimCache(target);
             collectGarbageSoon();
           } catch {
             /* the cache is an optimisation: a failed write only costs the next start a parse */

@@ -27,8 +27,8 @@ buildSync({ entryPoints: [join(root, 'src', 'vscode', 'readerWorker.ts')], bundl
 const workers: Worker[] = [];
 after(() => Promise.all(workers.map((w) => w.terminate())));
 
-function startWorker(): (fsPath: string, text?: string) => Promise<ReadOutcome> {
-  const worker = new Worker(workerScript, { workerData: { cacheDir } });
+function startWorker(data: { cacheDir: string; cacheLimitBytes?: number } = { cacheDir }): (fsPath: string, text?: string) => Promise<ReadOutcome> {
+  const worker = new Worker(workerScript, { workerData: data });
   workers.push(worker);
   let id = 0;
   const pending = new Map<number, (o: ReadOutcome) => void>();
@@ -106,4 +106,21 @@ test('a folder named .bib, a missing file and a symlink loop each give one clear
   const o = await r(loop);
   assert.equal(o.kind, 'unreadable');
   assert.match((o as { message: string }).message, /loop/);
+});
+
+test('the cache keeps within its limit by dropping the least recently used files', async () => {
+  const smallCache = join(dir, 'small-cache');
+  const a = join(dir, 'a.bib');
+  const b = join(dir, 'b.bib');
+  writeFileSync(a, '@misc{a1, title = {A}}\n'.repeat(50));
+  writeFileSync(b, '@misc{b1, title = {B}}\n'.repeat(50));
+  const r = startWorker({ cacheDir: smallCache, cacheLimitBytes: 1 });
+  read(await r(a));
+  await until(() => existsSync(smallCache) && readdirSync(smallCache).filter((f) => f.endsWith('.cache')).length === 1);
+  const first = readdirSync(smallCache).find((f) => f.endsWith('.cache'));
+  read(await r(b));
+  await until(() => {
+    const left = readdirSync(smallCache).filter((f) => f.endsWith('.cache'));
+    return left.length === 1 && left[0] !== first;
+  });
 });
