@@ -377,7 +377,7 @@ export class WorkspaceCollections implements vscode.Disposable {
     });
     dependents.delete(key);
     for (const file of dependents) this.index.replaceFile(file, this.library.papersOf(file));
-    this.afterChange(this.affectedBy(key, keys));
+    this.afterChange(this.library.filesAffectedBy(key, keys));
     return result;
   }
 
@@ -423,19 +423,6 @@ export class WorkspaceCollections implements vscode.Disposable {
     this.publishDiagnostics(affected);
     this.indexAbstractsSoon();
     this.changed.fire();
-  }
-
-  /**
-   * The files whose problems a change to `file`'s `keys` can alter: the file itself, the other
-   * definitions of those keys (duplicates) and the entries inheriting from them (missing parents).
-   */
-  private affectedBy(file: string, keys: Iterable<string>): Set<string> {
-    const files = new Set([file]);
-    for (const key of keys) {
-      for (const entry of this.library.definitions(key)) files.add(entry.file);
-      for (const ref of this.library.referencesTo(key)) files.add(ref.file);
-    }
-    return files;
   }
 
   /** Also called when `citelens.diagnostics.*` change (documentDiagnostics.ts). */

@@ -156,3 +156,17 @@ describe('Paper display records', () => {
     assert.equal(p.abstract, '');
   });
 });
+
+test('filesAffectedBy: the changed file, files with other definitions of its keys, files inheriting from them', () => {
+  const lib = new Library();
+  lib.setFile(parseBibtex('@book{parent, title = {P}}\n@misc{dup, title = {D}}\n', 'a.bib'));
+  lib.setFile(parseBibtex('@inbook{child, crossref = {parent}, title = {C}}\n', 'b.bib'));
+  lib.setFile(parseBibtex('@misc{dup, title = {D again}}\n', 'c.bib'));
+  lib.setFile(parseBibtex('@misc{alone, title = {A}}\n', 'd.bib'));
+  assert.deepEqual([...lib.filesAffectedBy('a.bib', ['parent'])].sort(), ['a.bib', 'b.bib']);
+  assert.deepEqual([...lib.filesAffectedBy('a.bib', ['dup'])].sort(), ['a.bib', 'c.bib']);
+  assert.deepEqual([...lib.filesAffectedBy('d.bib', ['alone'])], ['d.bib']);
+  // A key no longer defined anywhere still reaches the files that inherit from it.
+  lib.removeFile('a.bib');
+  assert.deepEqual([...lib.filesAffectedBy('a.bib', ['parent'])].sort(), ['a.bib', 'b.bib']);
+});
