@@ -7,6 +7,7 @@
  * entry yields a diagnostic and reading resumes at the next entry. An entry still open when
  * a line begins with `@type{` is cut there, so one bad entry never costs another.
  */
+import { MovableEntry, MovableField } from './entries';
 import { Diagnostic, Entry, Field, LineIndex, ParseResult, Severity, Span } from './model';
 
 export interface BibtexOptions {
@@ -356,7 +357,7 @@ class BibtexReader {
       this.checkTextAfterEntry(end);
     }
     if (!missingKey) {
-      const entry = new BibEntry(type, key, this.file, at, result.stop ? result.end : end, keyStart, keyEnd, this, result.fields);
+      const entry = new MovableEntry(type, key, this.file, 'bibtex', at, result.stop ? result.end : end, keyStart, keyEnd, this, result.fields);
       if (broken) entry.broken = true;
       this.entries.push(entry);
     }
@@ -509,7 +510,7 @@ class BibtexReader {
       } else if (hasOwn.call(fields, name)) {
         this.report('warning', 'duplicate-field', nameStart, nameEnd, `Field '${name}' appears twice in ${this.currentLabel}; the first value is used.`);
       } else {
-        fields[name] = new BibField(name, this.valueRaw, valueStart, valueEnd, nameStart, nameEnd);
+        fields[name] = new MovableField(name, this.valueRaw, valueStart, valueEnd, nameStart, nameEnd);
       }
       p = this.skipSpace(valueEnd);
       const after = text.charCodeAt(p);
@@ -694,63 +695,6 @@ class BibtexReader {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
-
-/** An entry with its spans and position as getters (fewer objects per entry; see BibField). */
-class BibEntry implements Entry {
-  readonly format = 'bibtex' as const;
-  broken?: boolean;
-
-  constructor(
-    readonly type: string,
-    readonly key: string,
-    readonly file: string,
-    private readonly start: number,
-    private readonly end: number,
-    private readonly keyStart: number,
-    private readonly keyEnd: number,
-    private readonly lines: { readonly lineIndex: LineIndex },
-    readonly fields: Record<string, Field>,
-  ) {}
-
-  get line(): number {
-    return this.lines.lineIndex.lineAt(this.start);
-  }
-
-  get column(): number {
-    return this.start - this.lines.lineIndex.lineStart(this.line);
-  }
-
-  get span(): Span {
-    return { start: this.start, end: this.end };
-  }
-
-  get keySpan(): Span {
-    return { start: this.keyStart, end: this.keyEnd };
-  }
-}
-
-/**
- * One object per field with its spans as getters: a 50 MB library has a million fields,
- * and three objects each (field, value span, name span) doubled the reader's GC time.
- */
-class BibField implements Field {
-  constructor(
-    readonly name: string,
-    readonly raw: string,
-    private readonly valueStart: number,
-    private readonly valueEnd: number,
-    private readonly nameStart: number,
-    private readonly nameEnd: number,
-  ) {}
-
-  get span(): Span {
-    return { start: this.valueStart, end: this.valueEnd };
-  }
-
-  get nameSpan(): Span {
-    return { start: this.nameStart, end: this.nameEnd };
-  }
-}
 
 function capitalise(s: string): string {
   return s.length === 0 ? s : s[0].toUpperCase() + s.slice(1);

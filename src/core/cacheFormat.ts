@@ -69,16 +69,8 @@ export function encodeCache(patch: CollectionPatch, fingerprint: Fingerprint, en
   return out;
 }
 
-type CachedReading = { patch: CollectionPatch; encoding: string };
-
 /** The cached reading if `bytes` is a cache file of `file` with this fingerprint, else undefined. */
-export function decodeCache(bytes: Uint8Array, file: string, fingerprint: Fingerprint): CachedReading | undefined {
-  const decoder = new TextDecoder();
-  const result = decodeWith(bytes, file, fingerprint, (b) => decoder.decode(b));
-  return result as CachedReading | undefined;
-}
-
-function decodeWith(bytes: Uint8Array, file: string, fingerprint: Fingerprint, decodeText: (b: Uint8Array) => string): CachedReading | undefined {
+export function decodeCache(bytes: Uint8Array, file: string, fingerprint: Fingerprint): { patch: CollectionPatch; encoding: string } | undefined {
   try {
     if (bytes.length < 4) return undefined;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -99,8 +91,9 @@ function decodeWith(bytes: Uint8Array, file: string, fingerprint: Fingerprint, d
     new Uint8Array(lineStarts.buffer).set(bytes.subarray(numbersEnd, linesEnd));
     const displayNumbers = new Int32Array(header.displayNumbers);
     new Uint8Array(displayNumbers.buffer).set(bytes.subarray(linesEnd, displaysEnd));
-    const strings = decodeText(bytes.subarray(displaysEnd, stringsEnd));
-    const displayStrings = decodeText(bytes.subarray(stringsEnd));
+    const decoder = new TextDecoder();
+    const strings = decoder.decode(bytes.subarray(displaysEnd, stringsEnd));
+    const displayStrings = decoder.decode(bytes.subarray(stringsEnd));
     const macros: Record<string, string> = Object.assign(Object.create(null), header.strings);
     return {
       encoding: header.encoding,

@@ -8,7 +8,8 @@
  * cache stores the same form. Rebuilt entries are `MovableEntry`s: an edit earlier in the
  * file shifts them in place instead of re-reading them (see incremental.ts).
  */
-import { Diagnostic, Entry, Field, LineIndex, PaperDisplay, ParseResult, Person, SourceFormat, Span } from './model';
+import { LineIndexHolder, MovableEntry, MovableField } from './entries';
+import { Entry, Field, PaperDisplay, Person, SourceFormat } from './model';
 import { paperDisplay } from './paper';
 
 /** Numbers per entry: start, end, keyStart, keyEnd, field count, broken, type length, key length. */
@@ -95,18 +96,6 @@ class DisplayReader {
   }
 }
 
-/** Everything of a `ParseResult` except its entries, which travel as `FlatEntries`. */
-export interface FlatResult {
-  file: string;
-  format: SourceFormat;
-  entries: FlatEntries;
-  diagnostics: Diagnostic[];
-  strings: Record<string, string>;
-  preambles: string[];
-  /** `LineIndex` line starts of the file text (the text itself is not needed to use it). */
-  lineStarts: Int32Array;
-  lineCount: number;
-}
 
 /**
  * Flattens entries; `shift` is added to every offset (for entries read from a slice of a
@@ -157,24 +146,7 @@ export function flattenEntries(entries: readonly Entry[], shift = 0, withDisplay
   return withDisplays ? { count: entries.length, numbers, strings, displays: flattenDisplays(entries) } : { count: entries.length, numbers, strings };
 }
 
-export function flattenResult(result: ParseResult, lineIndex: LineIndex = result.lineIndex): FlatResult {
-  const { starts, count } = lineIndex.export();
-  return {
-    file: result.file,
-    format: result.format,
-    entries: flattenEntries(result.entries),
-    diagnostics: result.diagnostics,
-    strings: result.strings,
-    preambles: result.preambles,
-    lineStarts: starts,
-    lineCount: count,
-  };
-}
 
-/** The file's current line index, shared by its entries so an edit can swap it for all. */
-export interface LineIndexHolder {
-  lineIndex: LineIndex;
-}
 
 /**
  * Rebuilds entries from `FlatEntries` a slice at a time: `next(budgetMs)` reads until the
@@ -242,76 +214,6 @@ export function unflattenEntries(flat: FlatEntries, file: string, format: Source
   const reader = new FlatEntryReader(flat, file, format, lines);
   reader.next();
   return reader.entries;
-}
-
-/** An entry whose offsets can move when text before it is edited. */
-export class MovableEntry implements Entry {
-  broken?: boolean;
-  display?: PaperDisplay;
-
-  constructor(
-    readonly type: string,
-    readonly key: string,
-    readonly file: string,
-    readonly format: SourceFormat,
-    private start: number,
-    private end: number,
-    private keyStart: number,
-    private keyEnd: number,
-    private readonly lines: LineIndexHolder,
-    readonly fields: Record<string, Field>,
-  ) {}
-
-  get line(): number {
-    return this.lines.lineIndex.lineAt(this.start);
-  }
-
-  get column(): number {
-    return this.start - this.lines.lineIndex.lineStart(this.line);
-  }
-
-  get span(): Span {
-    return { start: this.start, end: this.end };
-  }
-
-  get keySpan(): Span {
-    return { start: this.keyStart, end: this.keyEnd };
-  }
-
-  /** Moves the entry and its fields by `delta` characters. */
-  shift(delta: number): void {
-    this.start += delta;
-    this.end += delta;
-    this.keyStart += delta;
-    this.keyEnd += delta;
-    for (const name in this.fields) (this.fields[name] as MovableField).shift(delta);
-  }
-}
-
-export class MovableField implements Field {
-  constructor(
-    readonly name: string,
-    readonly raw: string,
-    private valueStart: number,
-    private valueEnd: number,
-    private nameStart: number,
-    private nameEnd: number,
-  ) {}
-
-  get span(): Span {
-    return { start: this.valueStart, end: this.valueEnd };
-  }
-
-  get nameSpan(): Span {
-    return { start: this.nameStart, end: this.nameEnd };
-  }
-
-  shift(delta: number): void {
-    this.valueStart += delta;
-    this.valueEnd += delta;
-    this.nameStart += delta;
-    this.nameEnd += delta;
-  }
 }
 
 function intern(table: Map<string, string>, s: string): string {

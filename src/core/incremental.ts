@@ -14,7 +14,7 @@
 import { parseBibtex } from './bibtex';
 import { isCslJsonFile, parseCollection } from './collection';
 import { FlatEntries, flattenEntries } from './flat';
-import { Diagnostic, LineIndex, SourceFormat } from './model';
+import { Diagnostic, LineIndex, LineScanner, SourceFormat } from './model';
 
 export interface CollectionPatch {
   file: string;
@@ -76,24 +76,14 @@ export class IncrementalCollection {
     this.preambles = patch.preambles;
   }
 
-  /** The current text, if any (for writing the cache). */
-  get currentText(): string | undefined {
-    return this.text;
-  }
-
-  /** Forgets the previous text (the next update is a full read). */
-  reset(): void {
-    this.text = undefined;
-    this.count = 0;
-  }
-
   async update(text: string, options: ReadOptions = {}): Promise<CollectionPatch> {
     const old = this.text;
     if (old === undefined || isCslJsonFile(this.file)) return this.fullRead(text, options);
     const region = this.changedRegion(old, text);
     if (!region) return this.fullRead(text, options);
     const { first, last, from, to, delta } = region;
-    const read = await readChunks(text, from, to + delta, this.file, this.macrosOutside(), options);
+    // Every macro of the file applies: no @string is inside the stretch (else a full read).
+    const read = await readChunks(text, from, to + delta, this.file, this.strings, options);
     const lines = await lineIndexOf(text, options);
     // Diagnostics before the region stay, those after it move, those inside are replaced.
     const diagnostics: Diagnostic[] = [];
@@ -204,11 +194,6 @@ export class IncrementalCollection {
     const delta = text.length - old.length;
     if (MACRO_OR_PREAMBLE.test(old.slice(from, to)) || MACRO_OR_PREAMBLE.test(text.slice(from, to + delta))) return undefined;
     return { first, last, from, to, delta };
-  }
-
-  /** Macros for reading a stretch: every `@string` of the file (none is inside the stretch). */
-  private macrosOutside(): Record<string, string> {
-    return this.strings;
   }
 }
 
@@ -372,26 +357,17 @@ function concat(parts: Int32Array[]): Int32Array {
   return out;
 }
 
-/** `new LineIndex(text)`, pausing every few megabytes when asked (a 50 MB file has 1.5 M lines). */
+/** `new LineIndex(text)`, pausing between slices when asked (a 50 MB file has 1.5 M lines). */
 async function lineIndexOf(text: string, options: ReadOptions): Promise<LineIndex> {
   if (!options.pause || text.length <= CHUNK_CHARS * 8) return new LineIndex(text);
   const clock = options.clock ?? Date.now;
-  let starts = new Int32Array(Math.max(16, text.length >> 6));
-  let n = 1;
+  const scanner = new LineScanner(text);
   let sliceStart = clock();
-  let i = text.indexOf('\n');
-  while (i !== -1) {
-    if (n === starts.length) {
-      const bigger = new Int32Array(starts.length * 2);
-      bigger.set(starts);
-      starts = bigger;
-    }
-    starts[n++] = i + 1;
-    i = text.indexOf('\n', i + 1);
-    if ((n & 0xffff) === 0 && clock() - sliceStart >= (options.sliceMs ?? 20)) {
+  while (scanner.scan(0x10000)) {
+    if (clock() - sliceStart >= (options.sliceMs ?? 20)) {
       await options.pause();
       sliceStart = clock();
     }
   }
-  return LineIndex.fromStarts(starts, n);
+  return scanner.lineIndex;
 }

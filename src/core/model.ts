@@ -114,20 +114,10 @@ export class LineIndex {
   }
 
   constructor(text: string) {
-    let starts = new Int32Array(Math.max(16, text.length >> 6));
-    let n = 1;
-    let i = text.indexOf('\n');
-    while (i !== -1) {
-      if (n === starts.length) {
-        const bigger = new Int32Array(starts.length * 2);
-        bigger.set(starts);
-        starts = bigger;
-      }
-      starts[n++] = i + 1;
-      i = text.indexOf('\n', i + 1);
-    }
-    this.lineStarts = starts;
-    this.count = n;
+    const scanner = new LineScanner(text);
+    scanner.scan(Infinity);
+    this.lineStarts = scanner.starts;
+    this.count = scanner.count;
   }
 
   /** The line starts, trimmed to the line count (a copy: transferable without loss). */
@@ -165,6 +155,43 @@ export class LineIndex {
   offsetAt(line: number, column: number): number {
     const l = Math.max(0, Math.min(line, this.count - 1));
     return this.lineStarts[l] + column;
+  }
+}
+
+/** Finds line starts a bounded number of lines at a time (a 50 MB file has 1.5 M lines). */
+export class LineScanner {
+  starts: Int32Array;
+  count = 1;
+  private at: number;
+
+  constructor(private readonly text: string) {
+    this.starts = new Int32Array(Math.max(16, text.length >> 6));
+    this.at = text.indexOf('\n');
+  }
+
+  /** Records up to `maxLines` more line starts; false once the text is done. */
+  scan(maxLines: number): boolean {
+    const text = this.text;
+    let starts = this.starts;
+    let n = this.count;
+    let i = this.at;
+    for (let k = 0; i !== -1 && k < maxLines; k++) {
+      if (n === starts.length) {
+        const bigger = new Int32Array(starts.length * 2);
+        bigger.set(starts);
+        starts = bigger;
+      }
+      starts[n++] = i + 1;
+      i = text.indexOf('\n', i + 1);
+    }
+    this.starts = starts;
+    this.count = n;
+    this.at = i;
+    return i !== -1;
+  }
+
+  get lineIndex(): LineIndex {
+    return LineIndex.fromStarts(this.starts, this.count);
   }
 }
 

@@ -13,16 +13,21 @@ export async function decodeCollectionInSlices(bytes: Uint8Array, pause: () => P
   const maybeUtf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || head.includes(0);
   if (bytes.length <= SLICE_BYTES || maybeUtf16) return decodeCollection(bytes);
   try {
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    const parts: string[] = [];
-    for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
-      const end = Math.min(bytes.length, at + SLICE_BYTES);
-      parts.push(decoder.decode(bytes.subarray(at, end), { stream: end < bytes.length }));
-      if (end < bytes.length) await pause();
-    }
-    return { text: parts.join(''), encoding: 'UTF-8' };
+    return { text: await decodeUtf8InSlices(bytes, pause, true), encoding: 'UTF-8' };
   } catch {
     // Not UTF-8: Windows-1252 (old tools); rare enough to decode in one go.
     return decodeCollection(bytes);
   }
+}
+
+/** UTF-8 bytes to text 1 MB at a time, pausing between slices; `fatal` throws on invalid bytes. */
+export async function decodeUtf8InSlices(bytes: Uint8Array, pause: () => Promise<void>, fatal = false): Promise<string> {
+  const decoder = new TextDecoder('utf-8', { fatal });
+  const parts: string[] = [];
+  for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
+    const end = Math.min(bytes.length, at + SLICE_BYTES);
+    parts.push(decoder.decode(bytes.subarray(at, end), { stream: end < bytes.length }));
+    if (end < bytes.length) await pause();
+  }
+  return parts.join('');
 }

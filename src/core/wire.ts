@@ -5,6 +5,7 @@
  * milliseconds in one go, and keep a second copy alive in the sender until its next GC.
  */
 import { CollectionPatch } from './incremental';
+import { decodeUtf8InSlices } from './slicedDecode';
 
 export interface WirePatch extends Omit<CollectionPatch, 'added'> {
   added: {
@@ -26,20 +27,8 @@ export function toWire(patch: CollectionPatch): { wire: WirePatch; transfer: Arr
   return { wire, transfer: [...new Set(transfer)] };
 }
 
-const SLICE_BYTES = 1 << 20;
-
 export async function fromWire(wire: WirePatch, pause?: () => Promise<void>): Promise<CollectionPatch> {
-  const decode = async (bytes: Uint8Array): Promise<string> => {
-    if (!pause || bytes.length <= SLICE_BYTES) return new TextDecoder().decode(bytes);
-    const decoder = new TextDecoder();
-    const parts: string[] = [];
-    for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
-      const end = Math.min(bytes.length, at + SLICE_BYTES);
-      parts.push(decoder.decode(bytes.subarray(at, end), { stream: end < bytes.length }));
-      await pause();
-    }
-    return parts.join('');
-  };
+  const decode = (bytes: Uint8Array): Promise<string> | string => (pause ? decodeUtf8InSlices(bytes, pause) : new TextDecoder().decode(bytes));
   const { added } = wire;
   return {
     ...wire,

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { bibReferences } from '../core/bibrefs';
-import { FlatEntryReader, LineIndexHolder, MovableEntry } from '../core/flat';
+import { LineIndexHolder, MovableEntry } from '../core/entries';
+import { FlatEntryReader } from '../core/flat';
 import { hasGlobCharacters, matchesGlob } from '../core/glob';
 import { CollectionPatch, spliceEntries } from '../core/incremental';
 import { FileChange, Library } from '../core/library';
@@ -23,6 +24,8 @@ const EDIT_DELAY_MS = 250;
 const DISK_DELAY_MS = 50;
 
 type Origin = 'workspace' | 'setting' | 'document';
+/** A reader's answer and when the reading started (for the log). */
+type Reading = { outcome: ReadOutcome; started: number };
 
 export class WorkspaceCollections implements vscode.Disposable {
   readonly library = new Library();
@@ -262,13 +265,14 @@ export class WorkspaceCollections implements vscode.Disposable {
     const key = uri.toString();
     const sequence = (this.readSequence.get(key) ?? 0) + 1;
     this.readSequence.set(key, sequence);
-    const fetched = this.fetch(uri, doc);
-    const run = this.queue.then(() => this.read(uri, fetched, sequence));
+    const reading = this.startReading(uri, doc);
+    const run = this.queue.then(() => this.applyReading(uri, reading, sequence));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private fetch(uri: vscode.Uri, doc?: vscode.TextDocument): Promise<{ outcome: ReadOutcome; started: number } | undefined> {
+  /** Starts reading a collection (from the open document when it has unsaved edits). */
+  private startReading(uri: vscode.Uri, doc?: vscode.TextDocument): Promise<Reading | undefined> {
     const key = uri.toString();
     if (this.disposed || !this.origins.has(key)) return Promise.resolve(undefined);
     const open = doc ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && d.isDirty);
@@ -276,9 +280,9 @@ export class WorkspaceCollections implements vscode.Disposable {
     return this.reader.read(uri, open?.getText()).then((outcome) => ({ outcome, started }));
   }
 
-  /** Reads one collection (from the open document when there is one) and updates everything. */
-  private async read(uri: vscode.Uri, fetched: Promise<{ outcome: ReadOutcome; started: number } | undefined>, sequence: number): Promise<void> {
-    const reading = await fetched;
+  /** Applies one reading (a collection changed, missing or unreadable) to the library, the index and the log. */
+  private async applyReading(uri: vscode.Uri, pending: Promise<Reading | undefined>, sequence: number): Promise<void> {
+    const reading = await pending;
     const key = uri.toString();
     if (!reading || this.disposed || !this.origins.has(key)) return;
     const { outcome, started } = reading;

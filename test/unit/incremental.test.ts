@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { parseBibtex } from '../../src/core/bibtex';
-import { FlatEntryReader, flattenResult, MovableEntry, unflattenEntries } from '../../src/core/flat';
+import { MovableEntry } from '../../src/core/entries';
+import { FlatEntryReader, flattenEntries, unflattenEntries } from '../../src/core/flat';
 import { IncrementalCollection, readChunks, spliceEntries } from '../../src/core/incremental';
 import { Entry, LineIndex } from '../../src/core/model';
 
@@ -43,9 +44,10 @@ function aclSample(): string {
 test('flattening and rebuilding keeps every entry, field, offset and line', () => {
   const text = libraryText();
   const result = parseBibtex(text, 'lib.bib');
-  const flat = flattenResult(result);
-  const holder = { lineIndex: LineIndex.fromStarts(flat.lineStarts, flat.lineCount) };
-  const rebuilt = unflattenEntries(flat.entries, 'lib.bib', 'bibtex', holder);
+  const flat = flattenEntries(result.entries);
+  const { starts, count } = result.lineIndex.export();
+  const holder = { lineIndex: LineIndex.fromStarts(starts, count) };
+  const rebuilt = unflattenEntries(flat, 'lib.bib', 'bibtex', holder);
   assert.equal(rebuilt.length, result.entries.length);
   assert.ok(rebuilt.length > 200);
   for (let i = 0; i < rebuilt.length; i++) assert.deepEqual(describe(rebuilt[i]), describe(result.entries[i]));
@@ -53,9 +55,9 @@ test('flattening and rebuilding keeps every entry, field, offset and line', () =
 
 test('the sliced rebuild stops when its budget is spent and resumes where it stopped', () => {
   const result = parseBibtex(libraryText(), 'lib.bib');
-  const flat = flattenResult(result);
+  const flat = flattenEntries(result.entries);
   let t = 0;
-  const reader = new FlatEntryReader(flat.entries, 'lib.bib', 'bibtex', { lineIndex: result.lineIndex }, () => (t += 1));
+  const reader = new FlatEntryReader(flat, 'lib.bib', 'bibtex', { lineIndex: result.lineIndex }, () => (t += 1));
   let slices = 0;
   while (reader.next(1)) slices++;
   assert.ok(slices > 1, 'more than one slice');
