@@ -3,14 +3,14 @@
  * includes, or Markdown), checked against the collections they name — or, when they name
  * none, against the .bib files under the document's folder.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { DocumentScan, scanDocument, syntaxOfPath } from '../core/citations';
 import { DocumentSyntax } from '../core/citeContext';
 import { parseCollection } from '../core/collection';
-import { decodeCollection } from '../core/encoding';
 import { Library } from '../core/library';
 import { LineIndex } from '../core/model';
+import { readTextFile } from './files';
 
 export interface CheckedCitation {
   file: string;
@@ -25,6 +25,11 @@ export interface CheckResult {
   undefined: Array<{ file: string; line: number; column: number; key: string; suggestion?: string }>;
   /** Problems that are not undefined keys (a named collection missing, an unreadable include). */
   warnings: string[];
+  /**
+   * Documents that could not be checked (unreadable, binary, not a document, no collection
+   * found): exit status 2. The other documents are checked in full.
+   */
+  problems: Array<{ file: string; problem: string }>;
 }
 
 interface ScannedFile {
@@ -41,7 +46,14 @@ function scanProject(main: string, syntax: DocumentSyntax, extraCommands: readon
   const visit = (path: string, depth: number) => {
     if (seen.has(path) || depth > 50) return;
     seen.add(path);
-    const text = decodeCollection(readFileSync(path)).text;
+    const read = readTextFile(path);
+    if ('problem' in read) {
+      // The main document's own problem is reported by the caller; an include's is a warning.
+      if (depth === 0) throw new DocumentProblem(read.problem);
+      warnings.push(`${relative(process.cwd(), path)}: cannot read this included file: ${read.problem}`);
+      return;
+    }
+    const text = read.text;
     const scan = scanDocument(text, syntax, extraCommands);
     out.push({ path, text, scan });
     for (const inc of scan.includes) {
@@ -56,37 +68,69 @@ function scanProject(main: string, syntax: DocumentSyntax, extraCommands: readon
   return out;
 }
 
+class DocumentProblem extends Error {}
+
+function display(path: string): string {
+  return relative(process.cwd(), path) || path;
+}
+
 export function checkDocuments(docs: string[], findCollections: (dir: string) => string[], extraCommands: readonly string[] = []): CheckResult {
-  const result: CheckResult = { citations: [], undefined: [], warnings: [] };
+  const result: CheckResult = { citations: [], undefined: [], warnings: [], problems: [] };
   for (const doc of docs) {
-    const main = resolve(doc);
-    const syntax = syntaxOfPath(main);
-    if (!syntax) throw new Error(`'${doc}' is not a LaTeX or Markdown document (.tex, .md, .qmd, .Rmd)`);
-    if (!existsSync(main)) throw new Error(`cannot read '${doc}': no such file`);
-    const files = scanProject(main, syntax, extraCommands, result.warnings);
-    const named = files.flatMap((f) => f.scan.bibliographies.map((b) => resolve(dirname(main), b.path)));
-    const collections = named.length ? [...new Set(named)] : findCollections(dirname(main));
-    const library = new Library();
-    for (const c of collections) {
-      if (!existsSync(c)) {
-        result.warnings.push(`${relative(process.cwd(), c) || c}: named by ${doc} but not found`);
-        continue;
-      }
-      library.setFile(parseCollection(decodeCollection(readFileSync(c)).text, c));
+    const problem = checkDocument(doc, findCollections, extraCommands, result);
+    if (problem) result.problems.push({ file: doc, problem });
+  }
+  return result;
+}
+
+/** Checks one document into `result`; returns why it could not be checked, if it could not. */
+function checkDocument(doc: string, findCollections: (dir: string) => string[], extraCommands: readonly string[], result: CheckResult): string | undefined {
+  const main = resolve(doc);
+  const syntax = syntaxOfPath(main);
+  if (!syntax) return `'${doc}' is not a LaTeX or Markdown document (.tex, .md, .qmd, .Rmd)`;
+  if (!existsSync(main)) return `cannot read '${doc}': no such file`;
+  if (statSync(main).isDirectory()) return `cannot read '${doc}': it is a folder`;
+  let files: ScannedFile[];
+  try {
+    files = scanProject(main, syntax, extraCommands, result.warnings);
+  } catch (e) {
+    if (e instanceof DocumentProblem) return `cannot read '${doc}': ${e.message}`;
+    throw e;
+  }
+  const named = [...new Set(files.flatMap((f) => f.scan.bibliographies.map((b) => resolve(dirname(main), b.path))))];
+  const collections = named.length ? named : findCollections(dirname(main));
+  const library = new Library();
+  let readable = 0;
+  for (const c of collections) {
+    const read = existsSync(c) ? readTextFile(c) : { problem: 'not found' };
+    if ('problem' in read) {
+      result.warnings.push(`${display(c)}: ${named.length ? `named by ${doc} but ` : ''}${read.problem === 'not found' ? 'not found' : `cannot be read: ${read.problem}`}`);
+      continue;
     }
-    for (const f of files) {
-      const lines = new LineIndex(f.text);
-      const display = relative(process.cwd(), f.path) || f.path;
-      for (const c of f.scan.citations) {
-        const pos = lines.positionAt(c.start);
-        const where = { file: display, line: pos.line + 1, column: pos.column + 1 };
-        result.citations.push({ ...where, key: c.key, command: c.command });
-        if (!library.has(c.key)) {
-          const sameButCase = library.keysIgnoringCase(c.key)[0];
-          result.undefined.push({ ...where, key: c.key, ...(sameButCase ? { suggestion: sameButCase } : {}) });
-        }
+    library.setFile(parseCollection(read.text, c));
+    readable++;
+  }
+  const citations: CheckedCitation[] = [];
+  const undefinedKeys: CheckResult['undefined'] = [];
+  for (const f of files) {
+    const lines = new LineIndex(f.text);
+    const shown = display(f.path);
+    for (const c of f.scan.citations) {
+      const pos = lines.positionAt(c.start);
+      const where = { file: shown, line: pos.line + 1, column: pos.column + 1 };
+      citations.push({ ...where, key: c.key, command: c.command });
+      if (!library.has(c.key)) {
+        const sameButCase = library.keysIgnoringCase(c.key)[0];
+        undefinedKeys.push({ ...where, key: c.key, ...(sameButCase ? { suggestion: sameButCase } : {}) });
       }
     }
   }
-  return result;
+  result.citations.push(...citations);
+  if (readable === 0) {
+    // Without a collection every key would be "undefined": say what is missing instead.
+    const looked = named.length ? named.map(display).join(', ') : `.bib files under ${display(dirname(main)) || '.'}`;
+    return `no collection found for ${doc} (looked in ${looked})`;
+  }
+  result.undefined.push(...undefinedKeys);
+  return undefined;
 }

@@ -3,29 +3,40 @@
  *   citelens parse FILE… [--json | --csl]
  *   citelens search PATH… -- "query" [--limit N] [--json]
  *   citelens check DOC… [--json]
+ * Exit status: 0 everything read (and, for `check`, every key defined); 1 `check` found
+ * undefined keys; 2 a file could not be read, no collection was found, or bad arguments.
+ * 2 wins over 1: a run that could not read everything has not checked everything.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { isCollectionFile, isCslJsonFile, parseCollection } from '../core/collection';
-import { decodeCollection } from '../core/encoding';
-import { checkDocuments } from './check';
+import { Writable } from 'node:stream';
+import { parseCollection } from '../core/collection';
 import { toCslItem } from '../core/csl-export';
 import { latexToUnicode } from '../core/latex';
 import { Library } from '../core/library';
-import { Diagnostic } from '../core/model';
+import { Diagnostic, Entry, Field } from '../core/model';
 import { formatAuthorsShort } from '../core/names';
+import { listingParts } from '../core/paper';
 import { PaperIndex } from '../core/search';
+import { checkDocuments } from './check';
+import { bibFilesUnder, collectCollectionFiles, describeProblem, FileProblem, readTextFile, SourceFile } from './files';
+import { Output, StreamOutput } from './output';
 
 const USAGE = `Usage:
   citelens parse FILE… [--json | --csl]     read collections (.bib, CSL-JSON .json); print entries and problems
   citelens search PATH… -- "query" [--limit N] [--json]
                                              best matches in the collections under PATH (files or folders)
   citelens check DOC… [--json] [--cite-command NAME]…
-                                             undefined citation keys in LaTeX/Markdown documents; exit 1 when any
+                                             undefined citation keys in LaTeX/Markdown documents
 Options:
   --json     machine-readable output (see README: "citelens --json output")
   --csl      entries as CSL-JSON (parse only)
-  --limit N  how many matches to print (search; default 10)`;
+  --limit N  how many matches to print (search; default 10)
+Exit status: 0 all read; 1 check found undefined keys; 2 a file could not be read,
+no collection was found, or bad arguments (2 wins over 1).`;
+
+/** Exit statuses (README: "Exit status"). */
+export const EXIT_OK = 0;
+export const EXIT_UNDEFINED_KEYS = 1;
+export const EXIT_TROUBLE = 2;
 
 class UsageError extends Error {
   constructor(message: string, readonly showUsage = false) {
@@ -33,128 +44,170 @@ class UsageError extends Error {
   }
 }
 
-interface LoadedFile {
-  file: string;
-  display: string;
-}
-
 function fail(message: string, showUsage = false): never {
   throw new UsageError(message, showUsage);
 }
 
-/** Expands folders to the collection files under them (skipping node_modules and dot folders). */
-function collectFiles(paths: string[]): LoadedFile[] {
-  const out: LoadedFile[] = [];
-  for (const p of paths) {
-    const abs = resolve(p);
-    let stat;
-    try {
-      stat = statSync(abs);
-    } catch {
-      fail(`cannot read '${p}': no such file or folder`);
-    }
-    if (stat.isDirectory()) {
-      const found: string[] = [];
-      walk(abs, found, 0);
-      if (found.length === 0) fail(`no .bib collections found in folder '${p}'`);
-      for (const f of found.sort()) out.push({ file: f, display: relative(process.cwd(), f) || f });
-    } else {
-      out.push({ file: abs, display: p });
-    }
-  }
-  return out;
+/** Entries are written in runs of this many between checks of the output's backpressure. */
+const ENTRIES_PER_TURN = 256;
+
+interface LoadedLibrary {
+  library: Library;
+  /** Files read, in order, with their encodings. */
+  read: Array<SourceFile & { encoding: string }>;
+  problems: FileProblem[];
+  diagnostics: Diagnostic[];
 }
 
-function walk(dir: string, out: string[], depth: number): void {
-  if (depth > 20) return;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const full = join(dir, name);
-    let stat;
-    try {
-      stat = statSync(full);
-    } catch {
+/** Reads every collection it can; each file that cannot be read is reported on stderr and kept as a problem. */
+function loadLibrary(paths: readonly string[]): LoadedLibrary {
+  const { files, problems } = collectCollectionFiles(paths);
+  const library = new Library();
+  const read: LoadedLibrary['read'] = [];
+  for (const f of files) {
+    const outcome = readTextFile(f.file);
+    if ('problem' in outcome) {
+      problems.push({ file: f.display, problem: outcome.problem });
       continue;
     }
-    if (stat.isDirectory()) walk(full, out, depth + 1);
-    // Folders contribute .bib files; a CSL-JSON file is read when named (other .json files abound).
-    else if (isCollectionFile(name) && !isCslJsonFile(name)) out.push(full);
+    if (outcome.encoding === 'Windows-1252') process.stderr.write(`citelens: ${f.display} is not valid UTF-8; read as Windows-1252\n`);
+    library.setFile(parseCollection(outcome.text, f.display));
+    read.push({ ...f, encoding: outcome.encoding });
   }
+  for (const p of problems) process.stderr.write(`citelens: ${describeProblem(p)}\n`);
+  const diagnostics = read.flatMap((f) => library.diagnostics(f.display));
+  return { library, read, problems, diagnostics };
 }
 
-function readText(f: LoadedFile): string {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(f.file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    fail(`cannot read '${f.display}': ${code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
-  }
-  const decoded = decodeCollection(buf);
-  if (decoded.encoding.startsWith('UTF-16') ? false : buf.includes(0)) fail(`cannot read '${f.display}': it is a binary file, not a text collection`);
-  if (decoded.encoding === 'Windows-1252') process.stderr.write(`citelens: ${f.display} is not valid UTF-8; read as Windows-1252\n`);
-  return decoded.text;
-}
-
-function loadLibrary(files: LoadedFile[]): { library: Library; diagnostics: Array<Diagnostic & { display: string }> } {
-  const library = new Library();
-  for (const f of files) library.setFile(parseCollection(readText(f), f.display));
-  const diagnostics = files.flatMap((f) => library.diagnostics(f.display).map((d) => ({ ...d, display: f.display })));
-  return { library, diagnostics };
+function statusOf(problems: readonly FileProblem[]): number {
+  return problems.length > 0 ? EXIT_TROUBLE : EXIT_OK;
 }
 
 function jsonDiagnostic(d: Diagnostic): Record<string, unknown> {
   return { file: d.file, line: d.line + 1, column: d.column + 1, severity: d.severity, message: d.message, code: d.code };
 }
 
-function parseCommand(args: string[], out: (s: string) => void): number {
+function diagnosticLine(d: Diagnostic): string {
+  return `${d.file}:${d.line + 1}:${d.column + 1}: ${d.severity}: ${d.message}`;
+}
+
+/** Fields whose values are addresses and keep their characters in the JSON output. */
+const LINK_FIELD = /^(url|doi|file|eprint)$/;
+
+/**
+ * Fields whose values repeat across a collection's entries (a proceedings' booktitle, the
+ * publisher): their display text is computed once per distinct value.
+ */
+const REPEATING_FIELD = /^(booktitle|journal|journaltitle|publisher|address|location|month|editor|series|organization|institution|school|howpublished|language|type)$/;
+
+/** The JSON form of entries: key, type, position and the display values of their (inherited) fields. */
+class EntryJson {
+  private readonly repeated = new Map<string, string>();
+
+  constructor(private readonly library: Library) {}
+
+  record(e: Entry): object {
+    const fields = this.library.fields(e);
+    const values: Record<string, string> = {};
+    const bibtex = e.format === 'bibtex';
+    for (const name in fields) {
+      const raw = fields[name].raw;
+      values[name] = !bibtex || LINK_FIELD.test(name) ? raw : REPEATING_FIELD.test(name) ? this.repeatedValue(raw) : latexToUnicode(raw);
+    }
+    return { key: e.key, type: e.type, file: e.file, line: e.line + 1, column: e.column + 1, fields: values };
+  }
+
+  private repeatedValue(raw: string): string {
+    let value = this.repeated.get(raw);
+    if (value === undefined) {
+      value = latexToUnicode(raw);
+      if (this.repeated.size < 100_000) this.repeated.set(raw, value);
+    }
+    return value;
+  }
+}
+
+/**
+ * Writes records as a JSON array, one per line, minding the output's backpressure. Records
+ * are stringified a batch at a time: one `JSON.stringify` of 256 small records is about twice
+ * as fast as 256 calls. Every record's first property must be `firstKey`, and no nested
+ * object may start with it: `},{"firstKey":` then only occurs between records (inside a
+ * string a quote is always escaped), which is where the line breaks go.
+ */
+async function writeJsonArray<T>(out: Output, items: Iterable<T>, firstKey: string, toRecord: (item: T) => object): Promise<void> {
+  const between = `},{${JSON.stringify(firstKey)}:`;
+  const betweenLines = `},\n{${JSON.stringify(firstKey)}:`;
+  out.write('[');
+  let batch: object[] = [];
+  let first = true;
+  const flush = () => {
+    if (batch.length === 0) return;
+    const json = JSON.stringify(batch);
+    out.write(first ? '\n' : ',\n');
+    out.write(json.slice(1, -1).replaceAll(between, betweenLines));
+    first = false;
+    batch = [];
+  };
+  for (const item of items) {
+    batch.push(toRecord(item));
+    if (batch.length === ENTRIES_PER_TURN) {
+      flush();
+      await out.ready();
+      if (out.closed) return;
+    }
+  }
+  flush();
+  out.write(first ? ']' : '\n]');
+}
+
+function* entriesOfFiles(library: Library, files: readonly string[]): Generator<Entry> {
+  for (const f of files) yield* library.entriesOf(f);
+}
+
+async function parseCommand(args: string[], out: Output): Promise<number> {
   const json = args.includes('--json');
   const csl = args.includes('--csl');
   const paths = args.filter((a) => !a.startsWith('--'));
   if (paths.length === 0) fail('parse needs at least one file', true);
-  const { library, diagnostics } = loadLibrary(collectFiles(paths));
-  const files = library.files;
+  const { library, read, problems, diagnostics } = loadLibrary(paths);
+  const files = read.map((f) => f.display);
   if (csl) {
-    const items = files.flatMap((f) => library.papersOf(f)).map(toCslItem);
-    out(JSON.stringify(items, null, 2));
-    for (const d of diagnostics) process.stderr.write(`${d.file}:${d.line + 1}:${d.column + 1}: ${d.severity}: ${d.message}\n`);
-    return 0;
+    await writeJsonArray(out, files.flatMap((f) => library.papersOf(f)), 'id', toCslItem);
+    out.write('\n');
+    for (const d of diagnostics) process.stderr.write(diagnosticLine(d) + '\n');
+    return statusOf(problems);
   }
   if (json) {
-    const entries = files.flatMap((f) =>
-      library.entriesOf(f).map((e) => {
-        const fields: Record<string, string> = {};
-        const effective = library.fields(e);
-        for (const name of Object.keys(effective)) {
-          const raw = effective[name].raw;
-          fields[name] = e.format === 'bibtex' && !/^(url|doi|file|eprint)$/.test(name) ? latexToUnicode(raw) : raw;
-        }
-        return { key: e.key, type: e.type, file: e.file, line: e.line + 1, column: e.column + 1, fields };
-      }),
-    );
-    out(JSON.stringify({ entries, diagnostics: diagnostics.map(jsonDiagnostic) }, null, 2));
-    return 0;
+    out.write('{"entries": ');
+    const records = new EntryJson(library);
+    await writeJsonArray(out, entriesOfFiles(library, files), 'key', (e) => records.record(e));
+    out.write(',\n"diagnostics": ');
+    await writeJsonArray(out, diagnostics, 'file', jsonDiagnostic);
+    out.write(',\n"files": ');
+    const outcomes = [
+      ...read.map((f) => ({ file: f.display, entries: library.entriesOf(f.display).length, encoding: f.encoding })),
+      ...problems.map((p) => ({ file: p.file, problem: p.problem })),
+    ];
+    await writeJsonArray(out, outcomes, 'file', (o) => o);
+    out.write('}\n');
+    return statusOf(problems);
   }
-  for (const f of files) {
-    for (const e of library.entriesOf(f)) {
-      const p = library.paper(e.key);
-      const who = p ? formatAuthorsShort(p.authors, p.etAl) : '';
-      out(`${e.file}:${e.line + 1}: @${e.type}{${e.key}} ${who}${p?.year ? ` (${p.year})` : ''}${p?.title ? ` ${p.title}` : ''}`);
+  let n = 0;
+  for (const e of entriesOfFiles(library, files)) {
+    const { authors, year, title } = listingParts(e, library.inheritedFields(e));
+    out.line(`${e.file}:${e.line + 1}: @${e.type}{${e.key}}${authors ? ` ${authors}` : ''}${year ? ` (${year})` : ''}${title ? ` ${title}` : ''}`);
+    if (++n % ENTRIES_PER_TURN === 0) {
+      await out.ready();
+      if (out.closed) return statusOf(problems);
     }
   }
-  for (const d of diagnostics) out(`${d.file}:${d.line + 1}:${d.column + 1}: ${d.severity}: ${d.message}`);
-  const count = files.reduce((n, f) => n + library.entriesOf(f).length, 0);
-  out(`${count} entries in ${files.length} file${files.length === 1 ? '' : 's'}, ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'}`);
-  return 0;
+  for (const d of diagnostics) out.line(diagnosticLine(d));
+  const unread = problems.length ? `; ${problems.length} file${problems.length === 1 ? '' : 's'} could not be read` : '';
+  out.line(`${n} entries in ${files.length} file${files.length === 1 ? '' : 's'}, ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'}${unread}`);
+  return statusOf(problems);
 }
 
-async function searchCommand(args: string[], out: (s: string) => void): Promise<number> {
+async function searchCommand(args: string[], out: Output): Promise<number> {
   const dash = args.indexOf('--');
   if (dash < 0) fail('search needs the query after --, e.g. citelens search refs.bib -- "oh 2024 uncertainty"', true);
   const before = args.slice(0, dash);
@@ -170,22 +223,26 @@ async function searchCommand(args: string[], out: (s: string) => void): Promise<
     } else if (!before[i].startsWith('--')) paths.push(before[i]);
   }
   if (paths.length === 0) fail('search needs at least one file or folder before --', true);
-  const { library, diagnostics } = loadLibrary(collectFiles(paths));
-  for (const d of diagnostics) if (d.severity === 'error') process.stderr.write(`${d.file}:${d.line + 1}:${d.column + 1}: ${d.severity}: ${d.message}\n`);
+  const { library, read, problems, diagnostics } = loadLibrary(paths);
+  for (const d of diagnostics) if (d.severity === 'error') process.stderr.write(diagnosticLine(d) + '\n');
   const index = new PaperIndex();
-  index.addPapers(library.files.flatMap((f) => library.papersOf(f)));
+  index.addPapers(read.flatMap((f) => library.papersOf(f.display)));
   await index.indexAbstracts({ sliceMs: 1000 });
   const hits = index.search(query, limit);
   if (json) {
-    out(JSON.stringify({ query, results: hits.map((h) => ({ key: h.key, score: h.score, authors: formatAuthorsShort(h.paper.authors, h.paper.etAl), year: h.paper.year, title: h.paper.title, file: h.paper.file })) }, null, 2));
-    return 0;
+    out.write(`{"query": ${JSON.stringify(query)},\n"results": `);
+    await writeJsonArray(out, hits, 'key', (h) => ({ key: h.key, score: h.score, authors: formatAuthorsShort(h.paper.authors, h.paper.etAl), year: h.paper.year, title: h.paper.title, file: h.paper.file }));
+    out.write(',\n"problems": ');
+    await writeJsonArray(out, problems, 'file', (p) => p);
+    out.write('}\n');
+    return statusOf(problems);
   }
-  if (hits.length === 0) out(`no matches for "${query}"`);
-  for (const h of hits) out(`${h.key}  ${formatAuthorsShort(h.paper.authors, h.paper.etAl) || '(no author)'} (${h.paper.year || 'n.d.'})  ${h.paper.title}`);
-  return 0;
+  if (hits.length === 0) out.line(`no matches for "${query}"`);
+  for (const h of hits) out.line(`${h.key}  ${formatAuthorsShort(h.paper.authors, h.paper.etAl) || '(no author)'} (${h.paper.year || 'n.d.'})  ${h.paper.title}`);
+  return statusOf(problems);
 }
 
-function checkCommand(args: string[], out: (s: string) => void): number {
+async function checkCommand(args: string[], out: Output): Promise<number> {
   const json = args.includes('--json');
   const extra: string[] = [];
   const docs: string[] = [];
@@ -194,43 +251,48 @@ function checkCommand(args: string[], out: (s: string) => void): number {
     else if (!args[i].startsWith('--')) docs.push(args[i]);
   }
   if (docs.length === 0) fail('check needs at least one document', true);
-  let result;
-  try {
-    result = checkDocuments(docs, (dir) => {
-      const found: string[] = [];
-      walk(dir, found, 0);
-      return found.filter((f) => !isCslJsonFile(f));
-    }, extra);
-  } catch (e) {
-    fail((e as Error).message);
-  }
+  const result = checkDocuments(docs, bibFilesUnder, extra);
   for (const w of result.warnings) process.stderr.write(`citelens: warning: ${w}\n`);
+  for (const p of result.problems) process.stderr.write(`citelens: ${p.problem}\n`);
   if (json) {
-    out(JSON.stringify({ citations: result.citations, undefined: result.undefined.map(({ file, line, column, key }) => ({ file, line, column, key })) }, null, 2));
+    out.write('{"citations": ');
+    await writeJsonArray(out, result.citations, 'file', (c) => c);
+    out.write(',\n"undefined": ');
+    await writeJsonArray(out, result.undefined, 'file', ({ file, line, column, key }) => ({ file, line, column, key }));
+    out.write(',\n"problems": ');
+    await writeJsonArray(out, result.problems, 'file', (p) => p);
+    out.write('}\n');
   } else {
-    for (const u of result.undefined) out(`${u.file}:${u.line}:${u.column}: undefined citation key '${u.key}'${u.suggestion ? ` (did you mean '${u.suggestion}'?)` : ''}`);
-    const n = result.undefined.length;
-    out(`${result.citations.length} citation${result.citations.length === 1 ? '' : 's'}, ${n} undefined`);
+    let n = 0;
+    for (const u of result.undefined) {
+      out.line(`${u.file}:${u.line}:${u.column}: undefined citation key '${u.key}'${u.suggestion ? ` (did you mean '${u.suggestion}'?)` : ''}`);
+      if (++n % ENTRIES_PER_TURN === 0) await out.ready();
+      if (out.closed) break;
+    }
+    const unchecked = result.problems.length ? `; ${result.problems.length} document${result.problems.length === 1 ? '' : 's'} not checked` : '';
+    out.line(`${result.citations.length} citation${result.citations.length === 1 ? '' : 's'}, ${result.undefined.length} undefined${unchecked}`);
   }
-  return result.undefined.length > 0 ? 1 : 0;
+  if (result.problems.length > 0) return EXIT_TROUBLE;
+  return result.undefined.length > 0 ? EXIT_UNDEFINED_KEYS : EXIT_OK;
 }
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+/** Runs a command, writing to `out`; resolves the exit status. Output is complete once `out.finish()` resolves. */
+export async function main(argv: string[], out: Output): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {
       case 'parse':
-        return parseCommand(args, out);
+        return await parseCommand(args, out);
       case 'search':
         return await searchCommand(args, out);
       case 'check':
-        return checkCommand(args, out);
+        return await checkCommand(args, out);
       case undefined:
       case '-h':
       case '--help':
       case 'help':
-        out(USAGE);
-        return command === undefined ? 2 : 0;
+        out.line(USAGE);
+        return command === undefined ? EXIT_TROUBLE : EXIT_OK;
       default:
         fail(`unknown command '${command}'`, true);
     }
@@ -238,18 +300,29 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     if (e instanceof UsageError) {
       process.stderr.write(`citelens: ${e.message}\n`);
       if (e.showUsage) process.stderr.write(USAGE + '\n');
-      return 2;
+      return EXIT_TROUBLE;
     }
     throw e;
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-      process.stderr.write(`citelens: unexpected error: ${(e as Error).stack ?? e}\n`);
-      process.exit(70);
-    },
-  );
+/**
+ * The process: never `process.exit()` with output pending (a pipe takes 64 KB at a time);
+ * the status is set and Node exits once stdout has drained.
+ */
+async function runProcess(): Promise<void> {
+  const out = new StreamOutput(process.stdout as Writable);
+  // A closed reader (`| head`) must not become an uncaught error on a later write.
+  process.stdout.on('error', () => undefined);
+  let status: number;
+  try {
+    status = await main(process.argv.slice(2), out);
+  } catch (e) {
+    process.stderr.write(`citelens: unexpected error: ${(e as Error).stack ?? e}\n`);
+    status = 70;
+  }
+  await out.finish();
+  process.exitCode = status;
 }
+
+if (require.main === module) void runProcess();

@@ -155,6 +155,8 @@ class BibtexReader {
   private readonly names: (string | undefined)[] = new Array(NAME_SLOTS);
   /** A value already reported why the entry stopped early (one problem, one diagnostic). */
   private stopReported = false;
+  /** Offset of the first NUL character inside a value of the entry being read, or -1. */
+  private nulAt = -1;
 
   constructor(
     private readonly text: string,
@@ -243,6 +245,25 @@ class BibtexReader {
     const d: Diagnostic = { file: this.file, span: { start, end }, line, column, severity, message, code };
     if (this.currentKey) d.key = this.currentKey;
     this.diagnostics.push(d);
+  }
+
+  /**
+   * A NUL inside a field's value (a damaged export, a paste) is a problem of that entry, not
+   * of the file: the entry is read and kept, with a warning at the first one. (A NUL where
+   * syntax is expected is reported as unexpected there.) The value scanners note it.
+   */
+  private reportNul(key: string, fields: Record<string, Field>): void {
+    const at = this.nulAt;
+    if (at < 0) return;
+    this.nulAt = -1;
+    let where = '';
+    for (const name in fields) {
+      const span = fields[name].span;
+      if (span.start <= at && at < span.end) where = ` in its field '${name}'`;
+    }
+    this.currentKey = key;
+    this.report('warning', 'nul-character', at, at + 1, `Entry '${key}' holds a NUL character (U+0000)${where}, likely damage from an export or a paste; the entry was read, and the character shows as nothing.`);
+    this.currentKey = '';
   }
 
   private lineOf(offset: number): number {
@@ -347,6 +368,7 @@ class BibtexReader {
     if (missingKey) {
       this.report('error', 'missing-key', at, open + 1, `This @${type} entry has no citation key (expected @${type}{key, …}); it is skipped.`);
     }
+    this.nulAt = -1;
     const result = this.readFields(fieldsFrom, close);
     let end = result.end;
     let broken = result.damaged;
@@ -357,7 +379,9 @@ class BibtexReader {
       this.checkTextAfterEntry(end);
     }
     if (!missingKey) {
-      const entry = new MovableEntry(type, key, this.file, 'bibtex', at, result.stop ? result.end : end, keyStart, keyEnd, this, result.fields);
+      const entryEnd = result.stop ? result.end : end;
+      this.reportNul(key, result.fields);
+      const entry = new MovableEntry(type, key, this.file, 'bibtex', at, entryEnd, keyStart, keyEnd, this, result.fields);
       if (broken) entry.broken = true;
       this.entries.push(entry);
     }
@@ -658,9 +682,12 @@ class BibtexReader {
         if (depth === 0) return p + 1;
         depth--;
       } else if (c === LBRACE) depth++;
-      else if (c === NEWLINE) {
-        const next = this.entryStartOnNextLine(p);
-        if (next >= 0) return this.stopAt(next, Stop.NextEntry);
+      else if (c <= NEWLINE) {
+        // One comparison for both rare characters: a line break, or a NUL (damage, reported per entry).
+        if (c === NEWLINE) {
+          const next = this.entryStartOnNextLine(p);
+          if (next >= 0) return this.stopAt(next, Stop.NextEntry);
+        } else if (c === 0 && this.nulAt < 0) this.nulAt = p;
       }
     }
     return this.stopAt(len, Stop.EndOfFile);
@@ -685,9 +712,11 @@ class BibtexReader {
       else if (c === LBRACE) depth++;
       else if (c === RBRACE) {
         if (depth > 0) depth--;
-      } else if (c === NEWLINE) {
-        const next = this.entryStartOnNextLine(p);
-        if (next >= 0) return this.stopAt(next, Stop.NextEntry);
+      } else if (c <= NEWLINE) {
+        if (c === NEWLINE) {
+          const next = this.entryStartOnNextLine(p);
+          if (next >= 0) return this.stopAt(next, Stop.NextEntry);
+        } else if (c === 0 && this.nulAt < 0) this.nulAt = p;
       }
     }
     return this.stopAt(len, Stop.EndOfFile);

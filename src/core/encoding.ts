@@ -52,3 +52,38 @@ function bomlessUtf16(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
   if (evenZero === pairs && oddZero === 0) return 'UTF-16BE';
   return undefined;
 }
+
+/** How much of a file's start the binary rule looks at (git and grep look at 8,000 bytes). */
+export const BINARY_SNIFF_BYTES = 8192;
+
+/**
+ * Why a file is not a text collection or document, or undefined when it is text. One rule for
+ * the CLI and the extension: binary only when the first 8 KB of a text that is not UTF-16
+ * hold a NUL byte **and** control characters are common among the other bytes (compressed
+ * or machine data: about one byte in ten). One stray NUL in a real file (a damaged export,
+ * a paste) or a block of zeros leaves it text: its entries are read, and a NUL inside an
+ * entry is a problem of that entry.
+ */
+export function binaryReason(bytes: Uint8Array): string | undefined {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return undefined;
+  if (bomlessUtf16(bytes)) return undefined;
+  const n = Math.min(bytes.length, BINARY_SNIFF_BYTES);
+  let nul = 0;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i];
+    if (c === 0) nul++;
+    else if (c < 0x20 ? !TEXT_CONTROLS[c] : c === 0x7f) control++;
+  }
+  if (nul === 0) return undefined;
+  const others = n - nul;
+  // Mostly zeros (a pre-allocated or wiped file) is not a binary format: read it, find nothing.
+  if (others === 0 || control / others < BINARY_CONTROL_SHARE) return undefined;
+  return 'it is a binary file, not text';
+}
+
+/** Share of control characters (other than NUL) among the other sniffed bytes that marks binary data. */
+const BINARY_CONTROL_SHARE = 0.03;
+
+/** Control characters that plain text uses: tab, line feed, vertical tab, form feed, carriage return, escape. */
+const TEXT_CONTROLS: readonly boolean[] = Array.from({ length: 32 }, (_, c) => c === 9 || c === 10 || c === 11 || c === 12 || c === 13 || c === 27);

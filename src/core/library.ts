@@ -182,6 +182,11 @@ export class Library {
     return effectiveFields(entry, this.lookup);
   }
 
+  /** An entry's own fields plus those it inherits through `crossref`/`xdata` (its own object when it inherits nothing). */
+  inheritedFields(entry: Entry): Record<string, Field> {
+    return inheritedFields(entry, this.lookup);
+  }
+
   /** The display record of a key (inheritance applied), cached until its file changes. */
   paper(key: string): Paper | undefined {
     const entry = this.get(key);

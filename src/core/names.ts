@@ -295,8 +295,9 @@ function charCase(ch: string): WordCase {
 
 /**
  * Parses a BibTeX name list. A final `and others` sets `etAl` and is not a person.
+ * With `limit`, only the first `limit` people are parsed (a short byline needs three).
  */
-export function parseNames(raw: string): { people: Person[]; etAl: boolean } {
+export function parseNames(raw: string, limit = Infinity): { people: Person[]; etAl: boolean } {
   const names = splitNameList(raw);
   let etAl = false;
   if (names.length > 0 && names[names.length - 1].toLowerCase() === 'others') {
@@ -305,6 +306,7 @@ export function parseNames(raw: string): { people: Person[]; etAl: boolean } {
   }
   const people: Person[] = [];
   for (const name of names) {
+    if (people.length >= limit) break;
     const person = parseName(name);
     if (person.family !== '' || person.given !== '') people.push(person);
   }

@@ -5,7 +5,7 @@
  */
 import { latexToUnicode } from './latex';
 import { Entry, Field, Paper, PaperDisplay, Person } from './model';
-import { parseNames } from './names';
+import { formatAuthorsShort, parseNames } from './names';
 
 function display(entry: Entry, field: Field | undefined): string {
   if (!field) return '';
@@ -127,4 +127,15 @@ export function paperDisplay(entry: Entry): PaperDisplay | undefined {
 /** Display text of a field of a paper built by `toPaper` (e.g. `volume`, `pages`, `note`). */
 export function paperField(paper: Paper, name: string): string {
   return paper instanceof PaperRecord ? paper.field(name) : '';
+}
+
+/**
+ * "Oh et al.", the year and the title of an entry for one-line listings (`citelens parse`),
+ * parsing only the names the byline shows: the same text as the paper's, for a fraction of
+ * the work on long author lists.
+ */
+export function listingParts(entry: Entry, fields: Record<string, Field> = entry.fields): { authors: string; year: string; title: string } {
+  // Three people are enough to tell "A", "A and B" and "A et al." apart.
+  const names = fields.author ? parseNames(fields.author.raw, 3) : NO_NAMES;
+  return { authors: formatAuthorsShort(names.people, names.etAl), year: firstYear((fields.year ?? fields.date)?.raw ?? ''), title: display(entry, fields.title) };
 }

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { DocumentScan, scanDocument, syntaxOfPath } from '../core/citations';
+import { binaryReason } from '../core/encoding';
 import { LineIndex } from '../core/model';
 import { declaredLatexRoot, isLatexMain, KeyInCollection, keyInCollectionAt } from '../core/navigation';
 import { citationKeyAt, KeyAt } from '../core/citeContext';
@@ -132,6 +133,11 @@ export class CitingDocuments implements vscode.Disposable {
       version = `${stat.mtime}:${stat.size}`;
       if (cached && cached.version === version) return cached;
       const bytes = await vscode.workspace.fs.readFile(uri);
+      // A binary file named .tex/.md is no document (the CLI's `check` refuses it too).
+      if (binaryReason(bytes)) {
+        this.cache.delete(key);
+        return undefined;
+      }
       return this.store(this.build(uri, syntax, new TextDecoder('utf-8').decode(bytes), version), cached);
     } catch {
       this.cache.delete(key);

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { CollectionPatch, IncrementalCollection } from '../core/incremental';
 import { SerialPerKey } from '../core/serial';
+import { binaryReason } from '../core/encoding';
 import { decodeCollectionInSlices } from '../core/slicedDecode';
 
 export type ReadOutcome =
@@ -74,6 +75,8 @@ export class InThreadReader implements CollectionReader {
         if (e instanceof vscode.FileSystemError && e.code === 'FileIsADirectory') return { kind: 'folder' };
         return { kind: 'unreadable', message: (e as Error).message };
       }
+      const binary = binaryReason(bytes);
+      if (binary) return { kind: 'unreadable', message: binary };
       const decoded = await decodeCollectionInSlices(bytes, pause);
       text = decoded.text;
       encoding = decoded.encoding;

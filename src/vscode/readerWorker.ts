@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { parentPort, workerData } from 'worker_threads';
 import { decodeCache, encodeCache, Fingerprint } from '../core/cacheFormat';
-import { decodeCollection } from '../core/encoding';
+import { binaryReason, decodeCollection } from '../core/encoding';
 import { CollectionPatch, IncrementalCollection } from '../core/incremental';
 import { SerialPerKey } from '../core/serial';
 import { toWire, WirePatch } from '../core/wire';
@@ -90,6 +90,8 @@ async function read(req: ReadRequest): Promise<ReadOutcome> {
   } catch (e) {
     return failure(e as NodeJS.ErrnoException);
   }
+  const binary = binaryReason(bytes);
+  if (binary) return { kind: 'unreadable', message: binary };
   // Hashing 50 MB takes a moment: only a cache lookup needs it now; a cache write hashes later.
   const fingerprint = (): Fingerprint => ({ size: bytes.length, mtime, hash: createHash('sha1').update(bytes).digest('hex') });
   if (!known && cacheDir) {

@@ -5,13 +5,14 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
+import { StringOutput } from '../../src/cli/output';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures');
 const library = join(root, '..', 'shared', 'library');
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const lines: string[] = [];
+  const output = new StringOutput();
   let err = '';
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: string) => {
@@ -19,8 +20,8 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
     return true;
   }) as typeof process.stderr.write;
   try {
-    const code = await main(args, (s) => lines.push(s));
-    return { code, out: lines.join('\n'), err };
+    const code = await main(args, output);
+    return { code, out: output.text.replace(/\n$/, ''), err };
   } finally {
     process.stderr.write = write;
   }
@@ -78,7 +79,7 @@ describe('citelens parse', () => {
     const empty = mkdtempSync(join(tmpdir(), 'citelens-empty-'));
     const none = await run(['search', empty, '--', 'x']);
     assert.equal(none.code, 2);
-    assert.match(none.err, /no \.bib collections found in folder/);
+    assert.match(none.err, /cannot read '.*': no \.bib collections found in this folder/);
     const binary = join(empty, 'x.bib');
     writeFileSync(binary, Buffer.from([0x40, 0, 1, 2, 3]));
     const bin = await run(['parse', binary]);
@@ -149,7 +150,7 @@ describe('citelens check', () => {
     const { code, out } = await run(['check', '--json', join(fixtures, 'citations', 'paper.md')]);
     assert.equal(code, 1);
     const json = JSON.parse(out);
-    assert.deepEqual(Object.keys(json), ['citations', 'undefined']);
+    assert.deepEqual(Object.keys(json), ['citations', 'undefined', 'problems']);
     assert.deepEqual(json.citations.map((c: { key: string; command: string }) => `${c.command}${c.key}`), ['[@]alpha', '[@]gamma', '[-@]nothere']);
     assert.deepEqual(Object.keys(json.citations[0]), ['file', 'line', 'column', 'key', 'command']);
     assert.deepEqual(json.undefined.map((u: { key: string; line: number; column: number }) => [u.key, u.line, u.column]), [['nothere', 6, 39]]);

@@ -264,7 +264,13 @@ describe('BibTeX reader on extreme inputs', () => {
     assert.deepEqual(r.entries.map((e) => e.key), ['a', 'c', 'e']);
     assert.equal(r.entries[0].fields.title.raw, 'x\0y\uD800');
     assert.equal(r.entries[2].fields.title.raw, 'E');
-    assert.ok(r.diagnostics.length >= 1 && r.diagnostics.every((d) => d.key === 'c'), r.diagnostics.map((d) => d.message).join('\n'));
-    assert.match(r.diagnostics[0].message, /U\+0000/);
+    // A NUL inside a value is a warning of its entry (issue 13); the key's NUL is a syntax error of 'c'.
+    const [inValue, ...rest] = r.diagnostics;
+    assert.equal(inValue.key, 'a');
+    assert.equal(inValue.severity, 'warning');
+    assert.equal(inValue.code, 'nul-character');
+    assert.match(inValue.message, /U\+0000\) in its field 'title'/);
+    assert.ok(rest.length >= 1 && rest.every((d) => d.key === 'c'), r.diagnostics.map((d) => d.message).join('\n'));
+    assert.match(rest[0].message, /U\+0000/);
   });
 });

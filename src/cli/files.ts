@@ -1,0 +1,102 @@
+/**
+ * Finding and reading the files the CLI is given. Each file has its own outcome: a file that
+ * cannot be read is a problem of that file (reported, and the exit status says so), never
+ * the end of the run for the others.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { isCollectionFile, isCslJsonFile } from '../core/collection';
+import { binaryReason, decodeCollection } from '../core/encoding';
+
+export interface SourceFile {
+  /** Absolute path. */
+  file: string;
+  /** As the user wrote it, or relative to the working folder for files found in a folder. */
+  display: string;
+}
+
+/** A file (or a path given on the command line) that could not be used, and why. */
+export interface FileProblem {
+  file: string;
+  problem: string;
+}
+
+export type ReadText = { text: string; encoding: string } | { problem: string };
+
+/**
+ * Expands the paths given to collection files: a file as it is, a folder to the `.bib` files
+ * under it (skipping node_modules and dot folders). Paths that do not exist, and folders
+ * without collections, become problems.
+ */
+export function collectCollectionFiles(paths: readonly string[]): { files: SourceFile[]; problems: FileProblem[] } {
+  const files: SourceFile[] = [];
+  const problems: FileProblem[] = [];
+  for (const p of paths) {
+    const abs = resolve(p);
+    let stat;
+    try {
+      stat = statSync(abs);
+    } catch {
+      problems.push({ file: p, problem: 'no such file or folder' });
+      continue;
+    }
+    if (stat.isDirectory()) {
+      const found = bibFilesUnder(abs);
+      if (found.length === 0) problems.push({ file: p, problem: 'no .bib collections found in this folder' });
+      for (const f of found) files.push({ file: f, display: relative(process.cwd(), f) || f });
+    } else {
+      files.push({ file: abs, display: p });
+    }
+  }
+  return { files, problems };
+}
+
+/** The `.bib` files under a folder, sorted (a CSL-JSON file is read when named: other .json files abound). */
+export function bibFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  walk(dir, out, 0);
+  return out.sort();
+}
+
+function walk(dir: string, out: string[], depth: number): void {
+  if (depth > 20) return;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const full = join(dir, name);
+    let stat;
+    try {
+      stat = statSync(full);
+    } catch {
+      continue;
+    }
+    if (stat.isDirectory()) walk(full, out, depth + 1);
+    else if (isCollectionFile(name) && !isCslJsonFile(name)) out.push(full);
+  }
+}
+
+/** Reads and decodes a text file (a collection or a document) with the extension's binary rule. */
+export function readTextFile(file: string): ReadText {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      problem:
+        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message,
+    };
+  }
+  const binary = binaryReason(bytes);
+  if (binary) return { problem: binary };
+  return decodeCollection(bytes);
+}
+
+export function describeProblem(p: FileProblem): string {
+  return `cannot read '${p.file}': ${p.problem}`;
+}
