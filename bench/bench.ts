@@ -5,6 +5,8 @@
  *  2. Time from starting to read to a searchable index (key, authors, title, venue, year).
  *  3. The search index on the ACL Anthology and on a generated 90,000-entry collection
  *     with abstracts: build phases, memory, query p50/p95 over 1,000 queries, recall.
+ *  4. The CLI's output as whole processes into a read pipe (cli-bench.ts): `parse --json`
+ *     against bibtex-parse + JSON.stringify, and `parse` (text) against reading alone.
  * Writes bench/results/core.json and bench/results/core.md.
  * Options: --quick (fewer runs, no bibtex-parse on the broken variant).
  */
@@ -17,6 +19,7 @@ import { parseBibtex } from '../src/core/bibtex';
 import { breakEveryNth } from './break';
 import { generateBibtex } from './generate';
 import type { SearchBenchResult } from './search-bench';
+import { benchCli, cliMarkdown } from './cli-bench';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 2 : 5;
@@ -113,6 +116,9 @@ async function main(): Promise<void> {
   log('reading the generated collection…');
   const genRead = runReader('citelens', genFile, RUNS);
 
+  log('the CLI as whole processes…');
+  const cli = await benchCli(aclFile, RUNS);
+
   const ours = readers.find((r) => r.dataset === 'ACL Anthology' && r.result.reader === 'citelens')!.result;
   const theirs = readers.find((r) => r.dataset === 'ACL Anthology' && r.result.reader === 'bibtex-parse')!.result;
   const results = {
@@ -125,6 +131,7 @@ async function main(): Promise<void> {
     searchable,
     searchableRunsMs: searchableRuns.map((r) => r.searchableMs),
     search,
+    cli,
   };
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'core.json'), JSON.stringify(results, null, 2) + '\n');
@@ -139,6 +146,7 @@ async function main(): Promise<void> {
   md.push(`ACL Anthology searchable (key, authors, title, venue, year) **${searchable.searchableMs} ms** after reading starts (median of 3 fresh processes: ${results.searchableRunsMs.join(', ')} ms; read ${searchable.readMs}, parse and model ${searchable.parseAndModelMs}, papers ${searchable.papersMs}, index phase 1 ${searchable.indexPhase1Ms} ms); abstracts indexed ${searchable.abstractsMs} ms later; heap ${searchable.heapMB} MB, peak RSS ${searchable.peakRssMB} MB.`, '');
   md.push('| index | dataset | entries | with abstract | phase 1 | phase 2 (abstracts) | memory (heap + typed arrays) | p50 | p95 | p99 | max | found in top 20 |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of search) md.push(`| ${s.engine} | ${s.dataset} | ${s.entries.toLocaleString('en-US')} | ${s.withAbstract.toLocaleString('en-US')} | ${Math.round(s.phase1Ms)} ms | ${Math.round(s.phase2Ms)} ms | ${Math.round(s.heapMB)} MB | ${s.p50Ms} ms | ${s.p95Ms} ms | ${s.p99Ms} ms | ${s.maxMs} ms | ${s.recallAt20} |`);
+  md.push('', ...cliMarkdown(cli));
   writeFileSync(join(__dirname, 'results', 'core.md'), md.join('\n') + '\n');
   process.stdout.write(md.join('\n') + '\n');
 }

@@ -36,8 +36,9 @@ export function collectCollectionFiles(paths: readonly string[]): { files: Sourc
     let stat;
     try {
       stat = statSync(abs);
-    } catch {
-      problems.push({ file: p, problem: 'no such file or folder' });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push({ file: p, problem: code === 'ELOOP' ? 'a symbolic link that points back to itself (a loop)' : code === 'EACCES' ? 'permission denied' : 'no such file or folder' });
       continue;
     }
     if (stat.isDirectory()) {

@@ -301,6 +301,9 @@ export class WorkspaceCollections implements vscode.Disposable {
       case 'unreadable':
         this.ctx.log(`Cannot read ${this.label(uri)}: ${outcome.message}.`);
         this.drop(key);
+        // One clear problem on the file itself (a binary file named .bib, permission denied);
+        // it goes when the file is read again or deleted.
+        this.diagnostics.set(uri, [unreadableDiagnostic(outcome.message)]);
         return;
     }
     const { patch, encoding } = outcome;
@@ -404,7 +407,11 @@ export class WorkspaceCollections implements vscode.Disposable {
 
   private forget(uri: string, origin: Origin): void {
     const set = this.origins.get(uri);
-    if (!set) return;
+    if (!set) {
+      // Untracked, but an unreadable file keeps its one problem until it goes.
+      this.diagnostics.delete(vscode.Uri.parse(uri));
+      return;
+    }
     set.delete(origin);
     if (set.size === 0) this.drop(uri);
   }
@@ -483,4 +490,11 @@ export function toVscodeDiagnostic(d: CoreDiagnostic, result: ParseResult): vsco
   diagnostic.source = 'CiteLens';
   diagnostic.code = d.code;
   return diagnostic;
+}
+
+function unreadableDiagnostic(reason: string): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `CiteLens cannot read this collection: ${reason}. None of it is indexed.`, vscode.DiagnosticSeverity.Warning);
+  d.source = 'CiteLens';
+  d.code = 'unreadable';
+  return d;
 }

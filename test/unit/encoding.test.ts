@@ -1,7 +1,9 @@
 /** decodeCollection: the encodings collection files arrive in from old and Windows tools. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeCollection } from '../../src/core/encoding';
+import { binaryReason, decodeCollection } from '../../src/core/encoding';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseBibtex } from '../../src/core/bibtex';
 
 const ENTRY = '@article{muller2001,\n  author = {Müller, Jürgen and Øst, Åse},\n  title = {Über “Zitate” – naïve façades €},\n}\n';
@@ -81,5 +83,35 @@ describe('decodeCollection', () => {
   test('ASCII text with a few NULs is not mistaken for UTF-16', () => {
     const decoded = decodeCollection(new TextEncoder().encode('@misc{a, title = {x\0y}}\n@misc{b,}\n'));
     assert.equal(decoded.encoding, 'UTF-8');
+  });
+});
+
+describe('the binary rule (shared by the CLI and the extension)', () => {
+  const root = join(__dirname, '..', '..');
+  const bib = readFileSync(join(root, 'test', 'fixtures', 'bibtex', 'basic.bib'));
+
+  test('a PNG and a program are binary', () => {
+    assert.equal(binaryReason(readFileSync(join(root, 'media', 'icon.png'))), 'it is a binary file, not text');
+    assert.equal(binaryReason(readFileSync(process.execPath)), 'it is a binary file, not text');
+  });
+
+  test('one NUL, or a block of zeros, in a text leaves it text', () => {
+    const one = Buffer.concat([bib.subarray(0, 40), Buffer.from([0]), bib.subarray(40)]);
+    assert.equal(binaryReason(one), undefined);
+    const zeros = Buffer.concat([Buffer.alloc(4096), bib]);
+    assert.equal(binaryReason(zeros), undefined);
+    assert.equal(binaryReason(Buffer.alloc(100)), undefined, 'all zeros: nothing to read, but no format either');
+  });
+
+  test('UTF-16 with or without a BOM is text despite its zero bytes; plain text without NUL is text', () => {
+    assert.equal(binaryReason(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('@misc{a, title = {T}}\n', 'utf16le')])), undefined);
+    assert.equal(binaryReason(Buffer.from('@misc{a, title = {T}}\n', 'utf16le')), undefined);
+    assert.equal(binaryReason(Buffer.from('\x01\x02\x03 control characters but no NUL')), undefined);
+  });
+
+  test('only the first 8 KB decide', () => {
+    const text = Buffer.alloc(9000, 0x61);
+    const late = Buffer.concat([text, readFileSync(join(root, 'media', 'icon.png'))]);
+    assert.equal(binaryReason(late), undefined);
   });
 });

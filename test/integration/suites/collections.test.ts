@@ -116,4 +116,54 @@ suite('collections follow the files', () => {
     }
     await eventually(() => vscode.languages.getDiagnostics(uri).length === 0, 15_000, 'diagnostics cleared after deletion');
   }, { timeout: 60_000 });
+
+  test('one NUL inside a title costs nothing: every entry is offered, with one warning at the NUL', async () => {
+    const uri = workspaceUri('tmp-nul.bib');
+    const entry = (key: string, title: string) => `@article{${key},\n  title = {${title}},\n  author = {Nul, Nora},\n  year = {2021}\n}\n`;
+    try {
+      await writeText(uri, [entry('nulfirst2021', 'First'), entry('nulsecond2021', 'Sec\0ond'), entry('nulthird2021', 'Third')].join('\n'));
+      await eventually(() => offers('nulthird', 'nulthird2021'), 15_000, 'the entry after the NUL');
+      ok(await offers('nulfirst', 'nulfirst2021'), 'the first entry');
+      ok(await offers('nulsecond', 'nulsecond2021'), 'the entry holding the NUL');
+      const diagnostics = await eventually(() => {
+        const d = vscode.languages.getDiagnostics(uri);
+        return d.length ? d : undefined;
+      }, 15_000, 'a diagnostic for the NUL');
+      equal(diagnostics!.length, 1, diagnostics!.map((d) => d.message).join('\n'));
+      equal(diagnostics![0].severity, vscode.DiagnosticSeverity.Warning);
+      equal(diagnostics![0].range.start.line, 7, 'at the NUL in the second title');
+      ok(/NUL character \(U\+0000\) in its field 'title'/.test(diagnostics![0].message), diagnostics![0].message);
+    } finally {
+      await removeQuietly(uri);
+    }
+  }, { timeout: 60_000 });
+
+  test('a binary file named .bib is refused with one problem on the file, and read once it holds text', async () => {
+    const uri = workspaceUri('tmp-binary.bib');
+    // A PNG signature, then machine data with an entry's text inside: read as text, it would offer the entry.
+    const bytes = new Uint8Array(4096);
+    bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    let seed = 12345;
+    for (let i = 8; i < bytes.length; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      bytes[i] = seed >> 16;
+    }
+    bytes.set(new TextEncoder().encode('\n@misc{binaryhidden2020, title = {Hidden in Binary}}\n'), 2048);
+    try {
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      const diagnostics = await eventually(() => {
+        const d = vscode.languages.getDiagnostics(uri);
+        return d.length ? d : undefined;
+      }, 15_000, 'a problem on the binary file');
+      equal(diagnostics!.length, 1, diagnostics!.map((d) => d.message).join('\n'));
+      ok(/cannot read this collection: it is a binary file/.test(diagnostics![0].message), diagnostics![0].message);
+      ok(!(await offers('binaryhidden', 'binaryhidden2020')), 'an entry inside binary data is offered');
+      await writeText(uri, '@misc{binarynowtext2020, title = {Now Text}}\n');
+      await eventually(() => offers('binarynowtext', 'binarynowtext2020'), 15_000, 'the file read once it is text');
+      await eventually(() => vscode.languages.getDiagnostics(uri).length === 0, 15_000, 'the problem gone once it is text');
+    } finally {
+      await removeQuietly(uri);
+    }
+    await eventually(() => vscode.languages.getDiagnostics(uri).length === 0, 15_000, 'diagnostics cleared after deletion');
+  }, { timeout: 60_000 });
 });
