@@ -8,11 +8,11 @@
  * whole entries with an optional pause between them, so a 50 MB first read never holds the
  * thread for long (the web extension host has no worker threads).
  *
- * A patch is the whole file (`full`) on the first read, for CSL-JSON, and when the change
+ * A patch is the whole file (`full`) on the first read, for CSL-JSON and Hayagriva, and when the change
  * touches `@string`/`@preamble` (macros change the meaning of entries elsewhere).
  */
 import { parseBibtex } from './bibtex';
-import { isCslJsonFile, parseCollection } from './collection';
+import { isStructuredCollectionFile, parseCollection } from './collection';
 import { FlatEntries, flattenEntries } from './flat';
 import { Diagnostic, LineIndex, LineScanner, SourceFormat } from './model';
 
@@ -78,7 +78,7 @@ export class IncrementalCollection {
 
   async update(text: string, options: ReadOptions = {}): Promise<CollectionPatch> {
     const old = this.text;
-    if (old === undefined || isCslJsonFile(this.file)) return this.fullRead(text, options);
+    if (old === undefined || isStructuredCollectionFile(this.file)) return this.fullRead(text, options);
     const region = this.changedRegion(old, text);
     if (!region) return this.fullRead(text, options);
     const { first, last, from, to, delta } = region;
@@ -127,7 +127,7 @@ export class IncrementalCollection {
     let entries: FlatEntries;
     let diagnostics: Diagnostic[];
     let format: SourceFormat = 'bibtex';
-    if (isCslJsonFile(this.file)) {
+    if (isStructuredCollectionFile(this.file)) {
       const result = parseCollection(text, this.file);
       entries = flattenEntries(result.entries, 0, true);
       diagnostics = result.diagnostics;
