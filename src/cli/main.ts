@@ -6,7 +6,8 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { isCollectionFile, isCslJsonFile, parseCollection } from '../core/collection';
+import { isCollectionFile, isCslJsonFile, isHayagrivaFile, parseCollection } from '../core/collection';
+import { looksLikeHayagriva } from '../core/hayagriva';
 import { decodeCollection } from '../core/encoding';
 import { checkDocuments } from './check';
 import { toCslItem } from '../core/csl-export';
@@ -17,11 +18,12 @@ import { formatAuthorsShort } from '../core/names';
 import { PaperIndex } from '../core/search';
 
 const USAGE = `Usage:
-  citelens parse FILE… [--json | --csl]     read collections (.bib, CSL-JSON .json); print entries and problems
+  citelens parse FILE… [--json | --csl]     read collections (.bib, CSL-JSON .json, Hayagriva .yml); print entries and problems
   citelens search PATH… -- "query" [--limit N] [--json]
                                              best matches in the collections under PATH (files or folders)
-  citelens check DOC… [--json] [--cite-command NAME]…
-                                             undefined citation keys in LaTeX/Markdown documents; exit 1 when any
+  citelens check DOC|DIR… [--json] [--cite-command NAME]…
+                                             undefined citation keys in LaTeX/Markdown/Typst documents
+                                             (a folder: its documents that no other includes); exit 1 when any
 Options:
   --json     machine-readable output (see README: "citelens --json output")
   --csl      entries as CSL-JSON (parse only)
@@ -83,8 +85,9 @@ function walk(dir: string, out: string[], depth: number): void {
       continue;
     }
     if (stat.isDirectory()) walk(full, out, depth + 1);
-    // Folders contribute .bib files; a CSL-JSON file is read when named (other .json files abound).
-    else if (isCollectionFile(name) && !isCslJsonFile(name)) out.push(full);
+    // Folders contribute .bib files, and .yml files that are Hayagriva collections by their
+    // content; a CSL-JSON file is read when named (other .json files abound).
+    else if (isCollectionFile(name) && !isCslJsonFile(name) && (!isHayagrivaFile(name) || isHayagrivaContent(full))) out.push(full);
   }
 }
 
@@ -252,4 +255,13 @@ if (require.main === module) {
       process.exit(70);
     },
   );
+}
+
+/** Is this `.yml` file a Hayagriva collection (and not, say, a CI workflow)? */
+function isHayagrivaContent(file: string): boolean {
+  try {
+    return looksLikeHayagriva(decodeCollection(readFileSync(file)).text);
+  } catch {
+    return false;
+  }
 }

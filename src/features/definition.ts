@@ -11,7 +11,7 @@ import { CitingDocuments } from '../vscode/citingDocuments';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CITING_DOCUMENTS, CiteLensContext } from '../vscode/context';
 
-export const COLLECTION_DOCUMENTS: vscode.DocumentSelector = [{ language: 'bibtex' }, { pattern: '**/*.{bib,bibtex,biblatex}' }, { language: 'json', pattern: '**/*.json' }];
+export const COLLECTION_DOCUMENTS: vscode.DocumentSelector = [{ language: 'bibtex' }, { pattern: '**/*.{bib,bibtex,biblatex}' }, { language: 'json', pattern: '**/*.json' }, { pattern: '**/*.{yml,yaml}' }];
 
 /** Where an entry's key is written. */
 export function entryKeyLocation(library: Library, entry: Entry): vscode.Location | undefined {

@@ -85,7 +85,7 @@ export function registerInsertCitation(ctx: CiteLensContext, collections: Worksp
       }
       if (!keys?.length) return;
       const result = await target.insert(keys);
-      if (!result) void vscode.window.showInformationMessage('CiteLens: open a LaTeX or Markdown document to insert citations into.');
+      if (!result) void vscode.window.showInformationMessage('CiteLens: open a LaTeX, Markdown or Typst document to insert citations into.');
     }),
   );
 }

@@ -4,20 +4,25 @@
  */
 import * as vscode from 'vscode';
 import { syntaxOfPath } from '../core/citations';
+import { DocumentSyntax } from '../core/citeContext';
 
 export const LATEX_LANGUAGES = ['latex', 'tex', 'doctex'];
 export const MARKDOWN_LANGUAGES = ['markdown', 'quarto', 'rmd', 'pandoc', 'rmarkdown'];
+/** CiteLens contributes `typst` for `.typ` when no other extension does; tinymist's is the same id. */
+export const TYPST_LANGUAGES = ['typst'];
 
 /** Documents CiteLens completes and hovers in: by language, and by extension for files whose language extension is missing. */
 export const CITING_DOCUMENTS: vscode.DocumentSelector = [
   ...LATEX_LANGUAGES.map((language) => ({ language })),
   ...MARKDOWN_LANGUAGES.map((language) => ({ language })),
-  { pattern: '**/*.{qmd,Rmd,rmd}' },
+  ...TYPST_LANGUAGES.map((language) => ({ language })),
+  { pattern: '**/*.{qmd,Rmd,rmd,typ}' },
 ];
 
-export function syntaxOf(document: vscode.TextDocument): 'latex' | 'markdown' | undefined {
+export function syntaxOf(document: vscode.TextDocument): DocumentSyntax | undefined {
   if (LATEX_LANGUAGES.includes(document.languageId)) return 'latex';
   if (MARKDOWN_LANGUAGES.includes(document.languageId)) return 'markdown';
+  if (TYPST_LANGUAGES.includes(document.languageId)) return 'typst';
   return syntaxOfPath(document.uri.path);
 }
 
