@@ -590,7 +590,7 @@ class TypstLexer {
     const frame = this.top();
     const valueEnd = lineEnd >= 0 ? lineEnd : Math.min(i, text.length);
     const value = text.slice(quote + 1, valueEnd);
-    const whole = lineEnd < 0 && !escaped;
+    const whole = closed && lineEnd < 0 && !escaped;
     if (this.includeAt >= 0 && this.lastIdent === 'include' && this.lastIdentStart === this.includeAt) {
       this.includeAt = -1;
       if (whole && value) this.includes.push({ path: value, start: quote + 1, end: valueEnd, command: 'include' });
