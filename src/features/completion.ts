@@ -11,7 +11,7 @@ import { Paper } from '../core/model';
 import { formatAuthorsShort } from '../core/names';
 import { SearchHit } from '../core/search';
 import { WorkspaceCollections } from '../vscode/collections';
-import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
+import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf, typstCompletionEnabled } from '../vscode/context';
 import { paperDocumentation } from './paperMarkdown';
 
 const MAX_ITEMS = 50;
@@ -21,7 +21,7 @@ export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceC
   const provider: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position, token) {
       const syntax = syntaxOf(document);
-      if (!syntax) return undefined;
+      if (!syntax || (syntax === 'typst' && !typstCompletionEnabled())) return undefined;
       const text = document.getText();
       const offset = document.offsetAt(position);
       const context = citeContext(text, offset, syntax, readSettings().citeCommands);

@@ -26,6 +26,21 @@ export function syntaxOf(document: vscode.TextDocument): DocumentSyntax | undefi
   return syntaxOfPath(document.uri.path);
 }
 
+/** tinymist, the Typst language server: it completes the keys of the compiled document's bibliography after `@`. */
+export const TINYMIST_EXTENSION_ID = 'myriad-dreamin.tinymist';
+
+/**
+ * Does CiteLens complete citation keys in Typst documents? `citelens.typst.completion`:
+ * `auto` leaves it to tinymist when that is installed (its list would repeat every key CiteLens
+ * offers), `on` always, `off` never. Hover, navigation, diagnostics and the library stay either way.
+ */
+export function typstCompletionEnabled(): boolean {
+  const mode = vscode.workspace.getConfiguration('citelens').get<string>('typst.completion', 'auto');
+  if (mode === 'on') return true;
+  if (mode === 'off') return false;
+  return vscode.extensions.getExtension(TINYMIST_EXTENSION_ID) === undefined;
+}
+
 export interface Settings {
   exclude: string[];
   bibliographies: string[];

@@ -57,6 +57,19 @@ suite('Typst', () => {
     ok(empty.labels.length > 0, 'newest papers for a bare @');
   });
 
+  test('citelens.typst.completion: off leaves Typst completion to others; auto completes when tinymist is absent', async () => {
+    const config = vscode.workspace.getConfiguration('citelens');
+    ok(vscode.extensions.getExtension('myriad-dreamin.tinymist') === undefined, 'tinymist is not installed here');
+    try {
+      await config.update('typst.completion', 'off', vscode.ConfigurationTarget.Global);
+      deepEqual((await completeAt('typst', 'Polaritons @polariton|')).labels, []);
+      await config.update('typst.completion', 'auto', vscode.ConfigurationTarget.Global);
+      equal((await completeAt('typst', 'Polaritons @polariton|')).labels[0], 'kinetics');
+    } finally {
+      await config.update('typst.completion', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('completion in #cite(< and in label(" inside cite; none in comments, raw or strings', async () => {
     const cite = await completeAt('typst', '#cite(<potter|');
     equal(cite.labels[0], 'harry');
