@@ -99,6 +99,7 @@ export class WorkspaceCollections implements vscode.Disposable {
       const applied: Promise<void>[] = [];
       for (const [uri, origins] of files) {
         for (const o of origins) this.addOrigin(uri, o);
+        if (origins.has('document')) this.watchNamed(vscode.Uri.parse(uri));
         applied.push(
           this.enqueueRead(vscode.Uri.parse(uri)).then(() => progress.report({ message: `${++done}/${total} ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))}` })),
         );
@@ -225,10 +226,10 @@ export class WorkspaceCollections implements vscode.Disposable {
     }
   }
 
-  /** Collections outside the workspace are not seen by the workspace watcher. */
+  /** Collections outside the workspace, and named ones the workspace watcher does not look for (CSL-JSON, Hayagriva), get a watcher of their own. */
   private watchNamed(uri: vscode.Uri): void {
     const key = uri.toString();
-    if (this.namedWatchers.has(key) || vscode.workspace.getWorkspaceFolder(uri)) return;
+    if (this.namedWatchers.has(key) || (vscode.workspace.getWorkspaceFolder(uri) && /\.(bib|bibtex|biblatex)$/i.test(uri.path))) return;
     const dir = folderOf(uri);
     const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, name));

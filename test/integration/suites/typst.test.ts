@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { deepEqual, equal, eventually, includes, match, ok } from '../assert';
 import { before, suite, test } from '../harness';
-import { citelens, completeAt, hoverAt, workspaceUri } from './util';
+import { citelens, completeAt, hoverAt, removeQuietly, workspaceUri, writeText } from './util';
 import type { CiteLensApi } from '../../../src/extension';
 
 let api: CiteLensApi;
@@ -172,6 +172,22 @@ suite('Typst', () => {
     equal(doc.getText(), 'As shown in .');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+
+  test('a named Hayagriva file changed on disk (not open in an editor) is read again', async () => {
+    const yml = workspaceUri('typst', 'extra.yml');
+    const typ = workspaceUri('typst', 'extra.typ');
+    try {
+      await writeText(yml, 'extrafirst:\n    type: Book\n    title: First version\n');
+      await writeText(typ, 'See @extrafirst.\n#bibliography("extra.yml")\n');
+      await vscode.workspace.openTextDocument(typ);
+      await eventually(() => api.collections.library.has('extrafirst'), 15_000, 'extra.yml read once extra.typ is open');
+      await writeText(yml, 'extrasecond:\n    type: Book\n    title: Second version\n');
+      await eventually(() => api.collections.library.has('extrasecond') && !api.collections.library.has('extrafirst'), 15_000, 'extra.yml read again after the change on disk');
+    } finally {
+      await removeQuietly(typ);
+      await removeQuietly(yml);
+    }
+  }, { timeout: 40_000 });
 
   test('the Hayagriva file: problems of a broken entry, and its outline', async () => {
     const uri = workspaceUri('typst', 'works.yml');
