@@ -272,7 +272,7 @@ export class CitingDocuments implements vscode.Disposable {
   }
 
   /**
-   * The key under the cursor: a citation in a LaTeX/Markdown document, or, in a collection
+   * The key under the cursor: a citation in a LaTeX/Markdown/Typst document, or, in a collection
    * the library has read, an entry's key or a key in a `crossref`/`xdata` value.
    */
   keyAt(document: vscode.TextDocument, position: vscode.Position): KeyTarget | undefined {

@@ -215,7 +215,7 @@ export class WorkspaceCollections implements vscode.Disposable {
     });
   }
 
-  /** Adds the collections a LaTeX/Markdown document names to `into`. */
+  /** Adds the collections a LaTeX/Markdown/Typst document names to `into`. */
   private collectNamed(doc: vscode.TextDocument, into: Map<string, Set<Origin>>): void {
     const syntax = syntaxOf(doc);
     if (!syntax) return;
