@@ -30,6 +30,34 @@ export function parseHayagriva(text: string, file: string): ParseResult {
 }
 
 /**
+ * `parseHayagriva` that calls `pause` between entries once `sliceMs` has passed, so a large
+ * file does not hold the web extension host (which has no worker thread) for long.
+ */
+export async function parseHayagrivaInSlices(text: string, file: string, pause: () => Promise<void>, sliceMs = 20, clock: () => number = Date.now): Promise<ParseResult> {
+  const lineIndex = new LineIndex(text);
+  const reader = new HayagrivaReader(text, file, lineIndex);
+  let sliceStart = clock();
+  for (const _ of reader.steps()) {
+    if (clock() - sliceStart >= sliceMs) {
+      await pause();
+      sliceStart = clock();
+    }
+  }
+  return { file, format: 'hayagriva', entries: reader.entries, diagnostics: reader.diagnostics, strings: {}, preambles: [], lineIndex };
+}
+
+/**
+ * Anchors and aliases (`&name`, `*name`) may cross entries, directives and flow or list
+ * documents are not a column of keys: such files are parsed whole.
+ */
+function needsWholeParse(text: string): boolean {
+  if (/(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m.test(text)) return true;
+  if (/^%/m.test(text)) return true;
+  const first = /^(?!\s*(?:#|$))[^\n]*/m.exec(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  return !first || /^\s*(?:-\s|-$|\[|\{|---)/.test(first[0]);
+}
+
+/**
  * Does this YAML text look like a Hayagriva collection (top-level keys with indented fields
  * such as `type:` or `title:`) rather than some other YAML file, e.g. CSL YAML's
  * `references:` list? Decides from the first entries only.
@@ -105,15 +133,29 @@ class HayagrivaReader {
   ) {}
 
   read(): void {
+    for (const _ of this.steps()) {
+      /* run to the end */
+    }
+  }
+
+  /**
+   * Reads the file, yielding after each top-level entry (so a caller can pause between them).
+   * A file with anchors or aliases, or that is not a block mapping, is parsed whole first
+   * (aliases cross entries); otherwise, and when the whole parse has errors, entry by entry,
+   * which is also faster with the `yaml` package.
+   */
+  *steps(): Generator<void> {
     const text = this.text;
     if (text.trim() === '') return;
-    const whole = this.parse(text, 0);
-    if (whole && whole.errors.length === 0) {
-      this.readDocument(whole.contents, whole, 0, true);
-      for (const w of whole.warnings) this.yamlProblem(w.pos, w.message, 'warning', 0);
-      return;
+    if (needsWholeParse(text)) {
+      const whole = this.parse(text, 0);
+      if (whole && whole.errors.length === 0) {
+        this.readDocument(whole.contents, whole, 0, true);
+        for (const w of whole.warnings) this.yamlProblem(w.pos, w.message, 'warning', 0);
+        return;
+      }
     }
-    // Errors: read each top-level entry on its own, so a broken one costs only itself.
+    // Each top-level entry on its own, so a broken one costs only itself.
     for (const chunk of topLevelChunks(text)) {
       const slice = text.slice(chunk.start, chunk.end);
       if (slice.trim() === '' || /^\s*(#[^\n]*\s*)*$/.test(slice)) continue;
@@ -126,10 +168,12 @@ class HayagrivaReader {
         const atEnd = chunk.start + e.pos[0] >= contentEnd;
         this.yamlProblem(atEnd ? [0, Math.max(1, keyName.length)] : e.pos, keyName ? `Entry '${keyName}': ${e.message}` : e.message, 'error', chunk.start);
       }
+      for (const w of doc.warnings) this.yamlProblem(w.pos, w.message, 'warning', chunk.start);
       // A chunk holds one entry; what a broken one seems to add after it is debris.
       const contents = doc.contents;
       if (isMap(contents) && contents.items.length > 1) contents.items.length = 1;
       this.readDocument(contents, doc, chunk.start, doc.errors.length === 0);
+      yield;
     }
   }
 

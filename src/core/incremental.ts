@@ -12,7 +12,8 @@
  * touches `@string`/`@preamble` (macros change the meaning of entries elsewhere).
  */
 import { parseBibtex } from './bibtex';
-import { isStructuredCollectionFile, parseCollection } from './collection';
+import { isHayagrivaFile, isStructuredCollectionFile, parseCollection } from './collection';
+import { parseHayagrivaInSlices } from './hayagriva';
 import { FlatEntries, flattenEntries } from './flat';
 import { Diagnostic, LineIndex, LineScanner, SourceFormat } from './model';
 
@@ -128,7 +129,7 @@ export class IncrementalCollection {
     let diagnostics: Diagnostic[];
     let format: SourceFormat = 'bibtex';
     if (isStructuredCollectionFile(this.file)) {
-      const result = parseCollection(text, this.file);
+      const result = isHayagrivaFile(this.file) && options.pause ? await parseHayagrivaInSlices(text, this.file, options.pause, options.sliceMs, options.clock) : parseCollection(text, this.file);
       entries = flattenEntries(result.entries, 0, true);
       diagnostics = result.diagnostics;
       format = result.format;
