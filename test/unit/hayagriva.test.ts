@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCollectionFile, parseCollection } from '../../src/core/collection';
-import { looksLikeHayagriva, parseHayagriva } from '../../src/core/hayagriva';
+import { looksLikeHayagriva, parseHayagriva, parseHayagrivaInSlices } from '../../src/core/hayagriva';
 import { IncrementalCollection } from '../../src/core/incremental';
 import { Library } from '../../src/core/library';
 import { Entry } from '../../src/core/model';
@@ -130,6 +130,23 @@ describe('Hayagriva reader', () => {
 
     assert.deepEqual(parseHayagriva('', 'empty.yml').entries, []);
     assert.deepEqual(parseHayagriva('# only a comment\n', 'c.yml').diagnostics, []);
+  });
+
+  test('aliases between entries resolve (the file is parsed whole)', () => {
+    const r = parseHayagriva('base: &journal\n  type: Periodical\n  title: Shared Journal\nx:\n  type: Article\n  title: X\n  parent: *journal\n', 'alias.yml');
+    assert.equal(r.entries.find((e) => e.key === 'x')?.fields.journal.raw, 'Shared Journal');
+    assert.deepEqual(r.diagnostics, []);
+  });
+
+  test('sliced reading pauses between entries and reads the same', async () => {
+    let now = 0;
+    let pauses = 0;
+    const sliced = await parseHayagrivaInSlices(text, 'refs.yml', async () => void pauses++, 1, () => (now += 5));
+    assert.ok(pauses >= 3, `${pauses} pauses`);
+    assert.deepEqual(
+      sliced.entries.map((e) => [e.key, e.fields]),
+      result.entries.map((e) => [e.key, e.fields]),
+    );
   });
 
   test('.yml files are collections read as Hayagriva; content tells them from other YAML', () => {
