@@ -153,6 +153,25 @@ suite('Typst', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  test('quick fix: an undefined key is replaced by the nearest one; a key a label cannot hold as #cite(label("…"))', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'typst', content: 'See @kinetcs and @smith.2020 here.\n' });
+    await vscode.window.showTextDocument(doc);
+    const problems = await eventually(() => {
+      const found = citationProblems(doc.uri);
+      return found.length === 2 ? found : undefined;
+    }, 15_000, 'two undefined keys');
+    const fixesFor = async (d: vscode.Diagnostic) => {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+      return actions.filter((a) => a.edit).map((a) => a.edit!.entries().flatMap(([, edits]) => edits.map((e) => `${doc.getText(e.range)}→${e.newText}`))[0]);
+    };
+    const byKey = new Map(problems!.map((d) => [doc.getText(d.range), d]));
+    includes(await fixesFor(byKey.get('kinetcs')!), 'kinetcs→kinetics');
+    // The nearest key of `smith.2020` is `smith/2020` (works.yml), which `@` cannot hold.
+    ok(byKey.has('smith.2020'), [...byKey.keys()].join(', '));
+    includes(await fixesFor(byKey.get('smith.2020')!), '@smith.2020→#cite(label("smith/2020"))');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   test('document links on #bibliography paths', async () => {
     const doc = await vscode.workspace.openTextDocument(mainTyp());
     const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', doc.uri);
