@@ -154,7 +154,10 @@ suite('Typst', () => {
   });
 
   test('quick fix: an undefined key is replaced by the nearest one; a key a label cannot hold as #cite(label("…"))', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'typst', content: 'See @kinetcs and @smith.2020 here.\n' });
+    // A file with a bibliography: without one, Typst's `@name` refers to labels and is not checked.
+    const uri = workspaceUri('typst', 'fix.typ');
+    await writeText(uri, 'See @kinetcs and @smith.2020 here.\n#bibliography("works.yml")\n');
+    const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
     const problems = await eventually(() => {
       const found = citationProblems(doc.uri);
@@ -170,7 +173,8 @@ suite('Typst', () => {
     ok(byKey.has('smith.2020'), [...byKey.keys()].join(', '));
     includes(await fixesFor(byKey.get('smith.2020')!), '@smith.2020→#cite(label("smith/2020"))');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  });
+    await removeQuietly(uri);
+  }, { timeout: 30_000 });
 
   test('document links on #bibliography paths', async () => {
     const doc = await vscode.workspace.openTextDocument(mainTyp());
