@@ -493,3 +493,15 @@ function topLevelChunks(text: string): Chunk[] {
   return chunks.filter((c) => c.end > c.start);
 }
 
+
+/**
+ * How a new entry key is written in place of an old one in a Hayagriva file: `quote` is the
+ * quote character around the old key (`"`, `'`) or '' for a plain key. A plain key that YAML
+ * would read otherwise (`&a`, `*a`, `[a]`, `a: b`…) is written in double quotes.
+ */
+export function hayagrivaKeyText(newKey: string, quote: string): string {
+  if (quote === '"') return JSON.stringify(newKey).slice(1, -1);
+  if (quote === "'") return newKey.replace(/'/g, "''");
+  const plainSafe = /^[^\s&*!|>%@`?[\]{}'",#:-][^\n]*$/.test(newKey) && !/:(\s|$)|\s#/.test(newKey) && newKey.trim() === newKey;
+  return plainSafe || /^-[^\s]/.test(newKey) && !/:(\s|$)|\s#/.test(newKey) ? newKey : JSON.stringify(newKey);
+}

@@ -12,6 +12,8 @@ import { invalidKeyReason, isBarePandocKey } from '../core/navigation';
 import { syntaxOfPath } from '../core/citations';
 import { DocumentSyntax } from '../core/citeContext';
 import { typstRenameEdit } from '../core/typst';
+import { isHayagrivaFile } from '../core/collection';
+import { hayagrivaKeyText } from '../core/hayagriva';
 import { CitingDocuments, KeyTarget } from '../vscode/citingDocuments';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CITING_DOCUMENTS, CiteLensContext, syntaxOf } from '../vscode/context';
@@ -68,7 +70,17 @@ export function registerRename(ctx: CiteLensContext, collections: WorkspaceColle
       }
       // Collection positions come from the last read: refuse if the file changed since.
       await assertUnchanged([...found.declarations, ...found.parentReferences], key);
-      for (const loc of [...found.declarations, ...found.parentReferences]) edit.replace(loc.uri, loc.range, newName);
+      for (const loc of found.parentReferences) edit.replace(loc.uri, loc.range, newName);
+      for (const loc of found.declarations) {
+        if (!isHayagrivaFile(loc.uri.path)) {
+          edit.replace(loc.uri, loc.range, newName);
+          continue;
+        }
+        // A YAML key: quoted as it was, or quoted now if YAML would read the new key otherwise.
+        const doc = await vscode.workspace.openTextDocument(loc.uri);
+        const quote = loc.range.start.character > 0 ? doc.getText(new vscode.Range(loc.range.start.translate(0, -1), loc.range.start)) : '';
+        edit.replace(loc.uri, loc.range, hayagrivaKeyText(newName, quote === '"' || quote === "'" ? quote : ''));
+      }
       for (const loc of found.citations) {
         const typst = (syntaxOfOpen(loc.uri) ?? syntaxOfPath(loc.uri.path)) === 'typst' ? await documents.get(loc.uri, { trustCache: true }) : undefined;
         if (!typst) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCollectionFile, parseCollection } from '../../src/core/collection';
-import { looksLikeHayagriva, parseHayagriva, parseHayagrivaInSlices } from '../../src/core/hayagriva';
+import { hayagrivaKeyText, looksLikeHayagriva, parseHayagriva, parseHayagrivaInSlices } from '../../src/core/hayagriva';
 import { IncrementalCollection } from '../../src/core/incremental';
 import { Library } from '../../src/core/library';
 import { Entry } from '../../src/core/model';
@@ -130,6 +130,15 @@ describe('Hayagriva reader', () => {
 
     assert.deepEqual(parseHayagriva('', 'empty.yml').entries, []);
     assert.deepEqual(parseHayagriva('# only a comment\n', 'c.yml').diagnostics, []);
+  });
+
+  test('a renamed key is written so that YAML reads it back as that key', () => {
+    for (const [key, quote] of [['plain2020', ''], ['DBLP:books/x', ''], ['&anchor', ''], ['*alias', ''], ['[x]', ''], ['a: b', ''], ['-x', ''], ['say "hi"', '"'], ["it's", "'"], ['?q', '']] as const) {
+      const written = hayagrivaKeyText(key, quote);
+      const yml = `${quote}${written}${quote}:\n  title: T\n`;
+      assert.deepEqual(parseHayagriva(yml, 'k.yml').entries.map((e) => e.key), [key], `${key} written as ${quote}${written}${quote}`);
+    }
+    assert.equal(hayagrivaKeyText('plain2020', ''), 'plain2020');
   });
 
   test('aliases between entries resolve (the file is parsed whole)', () => {
