@@ -264,7 +264,7 @@ export interface KeyAt {
 /** The citation key under `offset`, if the offset is on a key inside a citation. */
 export function citationKeyAt(text: string, offset: number, syntax: DocumentSyntax, extraCommands: readonly string[] = []): KeyAt | undefined {
   if (syntax === 'typst') {
-    for (const s of scanTypstSites(text).sites) if (s.key && s.start <= offset && offset <= s.end) return { key: s.key, start: s.start, end: s.end, command: s.command };
+    for (const s of scanTypstSites(text, offset).sites) if (s.key && s.start <= offset && offset <= s.end) return { key: s.key, start: s.start, end: s.end, command: s.command };
     return undefined;
   }
   if (syntax === 'latex') {
@@ -301,7 +301,7 @@ export function citeContext(text: string, cursor: number, syntax: DocumentSyntax
  * document's own citing functions.
  */
 export function typstCiteContext(text: string, cursor: number): CiteContext | undefined {
-  const { sites } = scanTypstSites(text);
+  const { sites } = scanTypstSites(text, cursor);
   const site = sites.find((s) => s.start <= cursor && cursor <= s.typedEnd);
   if (!site) return undefined;
   const siblings = site.call === undefined ? [] : sites.filter((s) => s !== site && s.call === site.call && s.key).map((s) => s.key);

@@ -116,8 +116,19 @@ export function citeWrappers(text: string): Set<string> {
   return names;
 }
 
-export function scanTypstSites(text: string): TypstScan {
-  return new TypstLexer(text, citeWrappers(text)).run();
+/**
+ * The key sites, labels, includes and bibliographies of a Typst text. With `until`, the scan
+ * stops after the line holding that offset: what lies before it is the same (the lexer only
+ * looks ahead to close raw text, labels and strings), and completion at the cursor does not
+ * pay for the rest of a long document.
+ */
+export function scanTypstSites(text: string, until = Infinity): TypstScan {
+  let stop = text.length;
+  if (until < text.length) {
+    const nl = text.indexOf('\n', until);
+    stop = nl < 0 ? text.length : nl + 1;
+  }
+  return new TypstLexer(text, citeWrappers(text), stop).run();
 }
 
 /** Every citation of a Typst document (`@key` and `ref` included: the caller tells them from references by the library and `labels`). */
@@ -130,7 +141,7 @@ export function scanTypst(text: string): DocumentScan {
 
 /** The key site at an offset (the offset may be at either end of the key). */
 export function typstSiteAt(text: string, offset: number): TypstKeySite | undefined {
-  for (const s of scanTypstSites(text).sites) if (s.start <= offset && offset <= s.typedEnd) return s;
+  for (const s of scanTypstSites(text, offset).sites) if (s.start <= offset && offset <= s.typedEnd) return s;
   return undefined;
 }
 
@@ -153,11 +164,12 @@ class TypstLexer {
   constructor(
     private readonly text: string,
     private readonly wrappers: ReadonlySet<string>,
+    /** Lexing stops at this offset (the text after it is still seen by look-ahead). */
+    private readonly stop: number = text.length,
   ) {}
 
   run(): TypstScan {
-    const text = this.text;
-    const n = text.length;
+    const n = this.stop;
     while (this.pos < n) {
       const frame = this.stack[this.stack.length - 1];
       if (frame.mode === 'markup') this.markup(frame);
@@ -713,7 +725,7 @@ function supplementClose(text: string, open: number): number {
 
 /** Citing `keys` in Typst markup at `cursor`: `@a @b` (after the key the cursor is on, if any). */
 export function typstInsertion(text: string, cursor: number, keys: readonly string[]): { offset: number; text: string } | undefined {
-  const { sites } = scanTypstSites(text);
+  const { sites } = scanTypstSites(text, cursor);
   const site = sites.find((s) => s.start <= cursor && cursor <= s.typedEnd);
   const present = new Set(site ? sites.filter((s) => s.key && (s === site || (site.call !== undefined && s.call === site.call))).map((s) => s.key) : []);
   const add = keys.filter((k) => !present.has(k));

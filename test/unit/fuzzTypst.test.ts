@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { scanDocument } from '../../src/core/citations';
 import { citeContext } from '../../src/core/citeContext';
 import { parseHayagriva } from '../../src/core/hayagriva';
+import { scanTypstSites } from '../../src/core/typst';
 import { Entry } from '../../src/core/model';
 import { repoRoot } from './fuzzSupport';
 
@@ -53,6 +54,10 @@ describe('fuzz: Typst scanner', () => {
         const scan = scanDocument(text, 'typst');
         for (const c of scan.citations) assert.equal(text.slice(c.start, c.end), c.key);
         const cursor = Math.floor(where * text.length);
+        // A scan stopped after the cursor's line sees the same sites before the cursor.
+        const full = scanTypstSites(text).sites.filter((x) => x.start <= cursor);
+        const partial = scanTypstSites(text, cursor).sites.filter((x) => x.start <= cursor);
+        assert.deepEqual(partial, full);
         const ctx = citeContext(text, cursor, 'typst');
         if (ctx) assert.ok(ctx.start <= cursor && cursor <= ctx.end, `context ${ctx.start}-${ctx.end} around ${cursor}`);
       }),
