@@ -212,6 +212,34 @@ suite('Typst', () => {
     }
   }, { timeout: 40_000 });
 
+  test('a chapter opened alone sees the Hayagriva file its main file names (read at start and on re-reading)', async () => {
+    const main = workspaceUri('typst2', 'thesis.typ');
+    const chapter = workspaceUri('typst2', 'chapter.typ');
+    const yml = workspaceUri('typst2', 'sources.yml');
+    try {
+      await writeText(yml, 'chapteronly2026:\n    type: Book\n    title: Only named by the main file\n');
+      await writeText(chapter, 'As @chapteronly2026 shows, and @missingchapterkey.\n');
+      await writeText(main, '#include "chapter.typ"\n#bibliography("sources.yml")\n');
+      // Not opened: the re-reading (as the first scan at start) finds the Typst documents' collections.
+      await vscode.commands.executeCommand('citelens.reindex');
+      await eventually(() => api.collections.library.has('chapteronly2026'), 15_000, 'sources.yml read without opening thesis.typ');
+      const doc = await vscode.workspace.openTextDocument(chapter);
+      await vscode.window.showTextDocument(doc);
+      const problems = await eventually(() => {
+        const found = citationProblems(chapter);
+        return found.length ? found : undefined;
+      }, 15_000, 'problems in chapter.typ');
+      deepEqual(problems!.map((d) => doc.getText(d.range)), ['missingchapterkey']);
+      match(problems![0].message, /sources\.yml/);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await removeQuietly(main);
+      await removeQuietly(chapter);
+      await removeQuietly(yml);
+      await removeQuietly(workspaceUri('typst2'));
+    }
+  }, { timeout: 40_000 });
+
   test('the Hayagriva file: problems of a broken entry, and its outline', async () => {
     const uri = workspaceUri('typst', 'works.yml');
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri);
