@@ -1,7 +1,6 @@
 /** The paper behind a cited key, on hover, in LaTeX, Markdown and Typst. */
 import * as vscode from 'vscode';
 import { citationKeyAt } from '../core/citeContext';
-import { scanTypstSites } from '../core/typst';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
 import { escapeMarkdown, paperDocumentation } from './paperMarkdown';
@@ -18,8 +17,9 @@ export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollec
         const paper = collections.library.paper(found.key);
         if (!paper) {
           if (!collections.isReady) return undefined;
-          // Typst: `@intro` refers to the document's own label, not to a paper.
-          if (syntax === 'typst' && scanTypstSites(document.getText()).labels.has(found.key)) return undefined;
+          // Typst: `@intro` may refer to a label (of this file or another of the project), not to
+          // a paper; an undefined key is already a problem, which the hover shows.
+          if (syntax === 'typst' && (found.command === '@' || found.command === 'ref')) return undefined;
           const md = new vscode.MarkdownString();
           md.appendMarkdown(escapeMarkdown(`No entry with the key "${found.key}" in the workspace's collections.`));
           return new vscode.Hover(md, range);
