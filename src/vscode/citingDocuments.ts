@@ -253,7 +253,14 @@ export class CitingDocuments implements vscode.Disposable {
    * compilation (the files that include it and everything they include).
    */
   async typstLabels(doc: ScannedDocument): Promise<Set<string>> {
-    const labels = new Set(doc.scan.labels ?? []);
+    const labels = new Set<string>();
+    for (const file of await this.typstProject(doc)) for (const l of file.scan.labels ?? []) labels.add(l);
+    return labels;
+  }
+
+  /** The Typst files of the same compilation as `doc`: itself, the files that include it, and everything they include. */
+  async typstProject(doc: ScannedDocument): Promise<ScannedDocument[]> {
+    const out: ScannedDocument[] = [];
     const roots = [doc.uri.toString(), ...(await this.mainFilesOf(doc))];
     const seen = new Set<string>();
     const visit = async (uri: string, depth: number) => {
@@ -261,14 +268,14 @@ export class CitingDocuments implements vscode.Disposable {
       seen.add(uri);
       const scanned = uri === doc.uri.toString() ? doc : await this.get(vscode.Uri.parse(uri), { trustCache: true });
       if (!scanned || scanned.syntax !== 'typst') return;
-      for (const l of scanned.scan.labels ?? []) labels.add(l);
+      out.push(scanned);
       for (const inc of scanned.scan.includes) {
         const child = resolveRelative(folderOf(scanned.uri), inc.path);
         if (child) await visit(child.toString(), depth + 1);
       }
     };
     for (const r of roots) await visit(r, 0);
-    return labels;
+    return out;
   }
 
   /**

@@ -111,6 +111,20 @@ suite('Typst', () => {
     }
   });
 
+  test('go to definition on a reference to a label: to <label> in the same file or an included one', async () => {
+    const doc = await vscode.workspace.openTextDocument(mainTyp());
+    for (const [needle, file, line] of [['@methods', 'typst/chapters/one.typ', 0], ['@intro', 'typst/main.typ', 3]] as const) {
+      const found = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', doc.uri, positionOf(doc, needle, 3));
+      equal(found.length, 1, needle);
+      const l = found[0];
+      const uri = 'targetUri' in l ? l.targetUri : l.uri;
+      const range = 'targetUri' in l ? l.targetSelectionRange ?? l.targetRange : l.range;
+      equal(relative(uri), file, needle);
+      equal(range.start.line, line, needle);
+      equal((await vscode.workspace.openTextDocument(uri)).getText(range), needle.slice(1));
+    }
+  });
+
   test('find all references across .typ and .md documents, with the declaration', async () => {
     const doc = await vscode.workspace.openTextDocument(mainTyp());
     const found = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', doc.uri, positionOf(doc, '@kinetics', 3));
