@@ -107,7 +107,6 @@ const FIELD_NAME: Record<string, string> = {
   'volume-total': 'volumes',
   issue: 'number',
   location: 'address',
-  'archive-location': 'archive-location',
 };
 
 /** Fields of the parent that the child takes when it has none of its own. */

@@ -139,12 +139,6 @@ export function scanTypst(text: string): DocumentScan {
   return { citations, nociteAll: false, includes: scan.includes, bibliographies: scan.bibliographies, labels: [...scan.labels.keys()] };
 }
 
-/** The key site at an offset (the offset may be at either end of the key). */
-export function typstSiteAt(text: string, offset: number): TypstKeySite | undefined {
-  for (const s of scanTypstSites(text, offset).sites) if (s.start <= offset && offset <= s.typedEnd) return s;
-  return undefined;
-}
-
 class TypstLexer {
   private readonly sites: TypstKeySite[] = [];
   private readonly labels = new Map<string, number>();
@@ -519,7 +513,6 @@ class TypstLexer {
     const start = this.pos;
     let end = start;
     while (end < text.length && ID_CONTINUE.test(text[end])) end++;
-    // A trailing `-` belongs to an operator (`a-1` is subtraction only with spaces, but `x -` is).
     const word = text.slice(start, end);
     this.argumentStarts(frame);
     // A named argument: `name:` at the start of an argument.
@@ -537,11 +530,6 @@ class TypstLexer {
     this.lastIdentEnd = end;
     this.pos = end;
     if (word === 'include') this.includeAt = start;
-    if (frame.hashExpression && KEYWORDS.has(word)) {
-      // `#none`, `#true`…
-      this.endOfExpression();
-      return;
-    }
     this.endOfExpression();
   }
 
