@@ -1,10 +1,12 @@
 /**
- * `citelens check DOC…`: every citation of the documents (a LaTeX main file with the files it
- * includes, or Markdown), checked against the collections they name — or, when they name
- * none, against the .bib files under the document's folder.
+ * `citelens check DOC…|DIR…`: every citation of the documents (a LaTeX main file with the files
+ * it includes, a Typst file with the files it `#include`s, or Markdown), checked against the
+ * collections they name — or, when they name none, against the .bib files under the
+ * document's folder. A folder stands for the documents in it that are not included by
+ * another: Typst files, LaTeX main files, and Markdown files that name a bibliography.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { DocumentScan, scanDocument, syntaxOfPath } from '../core/citations';
 import { DocumentSyntax } from '../core/citeContext';
 import { parseCollection } from '../core/collection';
@@ -57,11 +59,11 @@ function scanProject(main: string, syntax: DocumentSyntax, extraCommands: readon
     const scan = scanDocument(text, syntax, extraCommands);
     out.push({ path, text, scan });
     for (const inc of scan.includes) {
-      // \input paths are relative to the main file's folder; \subfile/\import ones to the includer's.
-      const candidates = [resolve(root, inc.path), resolve(dirname(path), inc.path)];
+      // \input paths are relative to the main file's folder; \subfile/\import ones (and Typst's) to the includer's.
+      const candidates = syntax === 'typst' ? [resolve(dirname(path), inc.path)] : [resolve(root, inc.path), resolve(dirname(path), inc.path)];
       const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
       if (found) visit(found, depth + 1);
-      else warnings.push(`${relative(process.cwd(), path)}: \\${inc.command}{${inc.path}} not found`);
+      else warnings.push(syntax === 'typst' ? `${relative(process.cwd(), path)}: #include "${inc.path}" not found` : `${relative(process.cwd(), path)}: \\${inc.command}{${inc.path}} not found`);
     }
   };
   visit(main, 0);
@@ -76,7 +78,16 @@ function display(path: string): string {
 
 export function checkDocuments(docs: string[], findCollections: (dir: string) => string[], extraCommands: readonly string[] = []): CheckResult {
   const result: CheckResult = { citations: [], undefined: [], warnings: [], problems: [] };
+  const expanded: string[] = [];
   for (const doc of docs) {
+    const path = resolve(doc);
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      const found = documentsIn(path, extraCommands);
+      if (found.length === 0) result.problems.push({ file: doc, problem: `no documents to check in folder '${doc}' (.typ, LaTeX main files, Markdown with a bibliography)` });
+      expanded.push(...found.map(display));
+    } else expanded.push(doc);
+  }
+  for (const doc of expanded) {
     const problem = checkDocument(doc, findCollections, extraCommands, result);
     if (problem) result.problems.push({ file: doc, problem });
   }
@@ -87,9 +98,8 @@ export function checkDocuments(docs: string[], findCollections: (dir: string) =>
 function checkDocument(doc: string, findCollections: (dir: string) => string[], extraCommands: readonly string[], result: CheckResult): string | undefined {
   const main = resolve(doc);
   const syntax = syntaxOfPath(main);
-  if (!syntax) return `'${doc}' is not a LaTeX or Markdown document (.tex, .md, .qmd, .Rmd)`;
+  if (!syntax) return `'${doc}' is not a LaTeX, Markdown or Typst document (.tex, .md, .qmd, .Rmd, .typ)`;
   if (!existsSync(main)) return `cannot read '${doc}': no such file`;
-  if (statSync(main).isDirectory()) return `cannot read '${doc}': it is a folder`;
   let files: ScannedFile[];
   try {
     files = scanProject(main, syntax, extraCommands, result.warnings);
@@ -97,7 +107,10 @@ function checkDocument(doc: string, findCollections: (dir: string) => string[], 
     if (e instanceof DocumentProblem) return `cannot read '${doc}': ${e.message}`;
     throw e;
   }
-  const named = [...new Set(files.flatMap((f) => f.scan.bibliographies.map((b) => resolve(dirname(main), b.path))))];
+  // Typst resolves `#bibliography` paths relative to the file that names them.
+  const named = [...new Set(files.flatMap((f) => f.scan.bibliographies.map((b) => resolve(syntax === 'typst' ? dirname(f.path) : dirname(main), b.path))))];
+  // Typst: a key no collection has but a label of the document is a reference (`@intro`).
+  const labels = new Set(files.flatMap((f) => f.scan.labels ?? []));
   const collections = named.length ? named : findCollections(dirname(main));
   const library = new Library();
   let readable = 0;
@@ -116,6 +129,10 @@ function checkDocument(doc: string, findCollections: (dir: string) => string[], 
     const lines = new LineIndex(f.text);
     const shown = display(f.path);
     for (const c of f.scan.citations) {
+      if (syntax === 'typst' && !library.has(c.key) && library.keysIgnoringCase(c.key).length === 0) {
+        const reference = c.command === '@' || c.command === 'ref';
+        if (labels.has(c.key) || (reference && named.length === 0)) continue;
+      }
       const pos = lines.positionAt(c.start);
       const where = { file: shown, line: pos.line + 1, column: pos.column + 1 };
       citations.push({ ...where, key: c.key, command: c.command });
@@ -126,11 +143,55 @@ function checkDocument(doc: string, findCollections: (dir: string) => string[], 
     }
   }
   result.citations.push(...citations);
-  if (readable === 0) {
+  if (readable === 0 && citations.length > 0) {
     // Without a collection every key would be "undefined": say what is missing instead.
-    const looked = named.length ? named.map(display).join(', ') : `.bib files under ${display(dirname(main)) || '.'}`;
+    const looked = named.length ? named.map(display).join(', ') : `collection files under ${display(dirname(main))}`;
     return `no collection found for ${doc} (looked in ${looked})`;
   }
   result.undefined.push(...undefinedKeys);
   return undefined;
+}
+
+/** The documents of a folder to check: those no other document includes. */
+export function documentsIn(dir: string, extraCommands: readonly string[] = []): string[] {
+  const all: string[] = [];
+  walkDocuments(dir, all, 0);
+  const included = new Set<string>();
+  const candidates: string[] = [];
+  for (const path of all.sort()) {
+    const syntax = syntaxOfPath(path)!;
+    const read = readTextFile(path);
+    // Unreadable and binary files are no documents of the folder.
+    if ('problem' in read) continue;
+    const text = read.text;
+    const scan = scanDocument(text, syntax, extraCommands);
+    for (const inc of scan.includes) {
+      included.add(resolve(dirname(path), inc.path));
+      if (syntax === 'latex') included.add(resolve(dir, inc.path));
+    }
+    if (syntax === 'typst' || (syntax === 'latex' && /\\documentclass\s*[[{]/.test(text)) || (syntax === 'markdown' && scan.bibliographies.length > 0)) candidates.push(path);
+  }
+  return candidates.filter((p) => !included.has(p));
+}
+
+function walkDocuments(dir: string, out: string[], depth: number): void {
+  if (depth > 20) return;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const full = join(dir, name);
+    let stat;
+    try {
+      stat = statSync(full);
+    } catch {
+      continue;
+    }
+    if (stat.isDirectory()) walkDocuments(full, out, depth + 1);
+    else if (syntaxOfPath(name) && !/\.(sty|cls)$/i.test(name)) out.push(full);
+  }
 }

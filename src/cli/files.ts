@@ -5,8 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { isCollectionFile, isCslJsonFile } from '../core/collection';
+import { isCollectionFile, isCslJsonFile, isHayagrivaFile } from '../core/collection';
 import { binaryReason, decodeCollection } from '../core/encoding';
+import { looksLikeHayagriva } from '../core/hayagriva';
 
 export interface SourceFile {
   /** Absolute path. */
@@ -52,7 +53,7 @@ export function collectCollectionFiles(paths: readonly string[]): { files: Sourc
   return { files, problems };
 }
 
-/** The `.bib` files under a folder, sorted (a CSL-JSON file is read when named: other .json files abound). */
+/** The collection files under a folder (`.bib`, Hayagriva `.yml`), sorted (a CSL-JSON file is read when named: other .json files abound). */
 export function bibFilesUnder(dir: string): string[] {
   const out: string[] = [];
   walk(dir, out, 0);
@@ -77,7 +78,9 @@ function walk(dir: string, out: string[], depth: number): void {
       continue;
     }
     if (stat.isDirectory()) walk(full, out, depth + 1);
-    else if (isCollectionFile(name) && !isCslJsonFile(name)) out.push(full);
+    // Folders contribute .bib files, and .yml files that are Hayagriva collections by their
+    // content; a CSL-JSON file is read when named (other .json files abound).
+    else if (isCollectionFile(name) && !isCslJsonFile(name) && (!isHayagrivaFile(name) || isHayagrivaContent(full))) out.push(full);
   }
 }
 
@@ -100,4 +103,10 @@ export function readTextFile(file: string): ReadText {
 
 export function describeProblem(p: FileProblem): string {
   return `cannot read '${p.file}': ${p.problem}`;
+}
+
+/** Is this `.yml` file a Hayagriva collection (and not, say, a CI workflow)? */
+function isHayagrivaContent(file: string): boolean {
+  const read = readTextFile(file);
+  return !('problem' in read) && looksLikeHayagriva(read.text);
 }

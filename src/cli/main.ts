@@ -21,11 +21,12 @@ import { bibFilesUnder, collectCollectionFiles, describeProblem, FileProblem, re
 import { Output, StreamOutput } from './output';
 
 const USAGE = `Usage:
-  citelens parse FILE… [--json | --csl]     read collections (.bib, CSL-JSON .json); print entries and problems
+  citelens parse FILE… [--json | --csl]     read collections (.bib, CSL-JSON .json, Hayagriva .yml); print entries and problems
   citelens search PATH… -- "query" [--limit N] [--json]
                                              best matches in the collections under PATH (files or folders)
-  citelens check DOC… [--json] [--cite-command NAME]…
-                                             undefined citation keys in LaTeX/Markdown documents
+  citelens check DOC|DIR… [--json] [--cite-command NAME]…
+                                             undefined citation keys in LaTeX/Markdown/Typst documents
+                                             (a folder: its documents that no other includes)
 Options:
   --json     machine-readable output (see README: "citelens --json output")
   --csl      entries as CSL-JSON (parse only)

@@ -5,6 +5,7 @@
  */
 import { DocumentSyntax } from './citeContext';
 import { Span } from './model';
+import { typstBibReferences } from './typst';
 
 export interface BibReference {
   /** The path as it should be opened: `.bib` added to bare `\bibliography` names. */
@@ -89,5 +90,6 @@ function pushScalar(out: BibReference[], raw: string, offset: number): void {
 }
 
 export function bibReferences(text: string, syntax: DocumentSyntax): BibReference[] {
+  if (syntax === 'typst') return typstBibReferences(text);
   return syntax === 'latex' ? latexBibReferences(text) : yamlBibReferences(text);
 }

@@ -1,10 +1,11 @@
 /**
  * The text to insert for citing keys at a cursor, in the document's syntax: a new
- * `\cite{a, b}` / `[@a; @b]`, or `, b` / `; @b` appended to the citation the cursor is in.
+ * `\cite{a, b}` / `[@a; @b]` / `@a @b` (Typst; `#cite(label("…"))` for keys a label cannot hold), or `, b` / `; @b` appended to the citation the cursor is in.
  * Pure (text and offsets), so the library webview and the quick pick share it and it is
  * unit-tested without VS Code.
  */
 import { DocumentSyntax, latexCiteContext } from './citeContext';
+import { typstInsertion } from './typst';
 
 export interface CitationInsertion {
   /** Offset where `text` goes (the cursor, or the end of the key the cursor is in). */
@@ -18,6 +19,7 @@ export interface CitationInsertion {
  */
 export function citationInsertion(text: string, cursor: number, syntax: DocumentSyntax, keys: readonly string[], extraCommands: readonly string[] = []): CitationInsertion | undefined {
   const unique = [...new Set(keys.filter((k) => k.length > 0))];
+  if (syntax === 'typst') return typstInsertion(text, cursor, unique);
   if (syntax === 'latex') {
     const ctx = latexCiteContext(text, cursor, extraCommands);
     if (ctx) {

@@ -7,13 +7,14 @@
 import { BibReference, bibReferences } from './bibrefs';
 import { citeArguments, CloseFinder, commandPattern, DocumentSyntax, PANDOC_TRAILING_PUNCTUATION } from './citeContext';
 import { Span } from './model';
+import { scanTypst } from './typst';
 
 export interface Citation {
   key: string;
   /** Offsets of the key in the document text. */
   start: number;
   end: number;
-  /** LaTeX command name without backslash, or `[@]`, `[-@]`, `@` for Markdown. */
+  /** LaTeX command name without backslash; `[@]`, `[-@]`, `@` for Markdown; `@`, `cite`, `cite(label)`, `cite("")`, `ref` or a wrapper's name for Typst. */
   command: string;
 }
 
@@ -29,20 +30,24 @@ export interface DocumentScan {
   citations: Citation[];
   /** `\nocite{*}`: every entry counts as cited; it defines no key. */
   nociteAll: boolean;
-  /** `\input`, `\include`, `\subfile`, `\import`/`\subimport` targets (LaTeX). */
+  /** `\input`, `\include`, `\subfile`, `\import`/`\subimport` targets (LaTeX); `#include` (Typst). */
   includes: IncludedFile[];
-  /** Collections the document names (`\bibliography`, `\addbibresource`, YAML `bibliography:`). */
+  /** Collections the document names (`\bibliography`, `\addbibresource`, YAML `bibliography:`, Typst `#bibliography`). */
   bibliographies: BibReference[];
+  /** Typst: the labels the document defines (`<intro>`); `@intro` is then a reference, not a citation. */
+  labels?: string[];
 }
 
-/** The document syntax a file name implies (LaTeX or Pandoc Markdown), if any. */
+/** The document syntax a file name implies (LaTeX, Pandoc Markdown or Typst), if any. */
 export function syntaxOfPath(path: string): DocumentSyntax | undefined {
   if (/\.(tex|ltx|latex|sty|cls)$/i.test(path)) return 'latex';
   if (/\.(md|markdown|qmd|rmd|pandoc)$/i.test(path)) return 'markdown';
+  if (/\.typ$/i.test(path)) return 'typst';
   return undefined;
 }
 
 export function scanDocument(text: string, syntax: DocumentSyntax, extraCommands: readonly string[] = []): DocumentScan {
+  if (syntax === 'typst') return scanTypst(text);
   return syntax === 'latex' ? scanLatex(text, extraCommands) : scanMarkdown(text);
 }
 

@@ -5,8 +5,9 @@
  */
 
 import { Span } from './model';
+import { scanTypstSites } from './typst';
 
-export type DocumentSyntax = 'latex' | 'markdown';
+export type DocumentSyntax = 'latex' | 'markdown' | 'typst';
 
 export interface CiteContext {
   /** What the user typed for the current key (may contain spaces: `oh 2024 unc`). */
@@ -262,6 +263,10 @@ export interface KeyAt {
 
 /** The citation key under `offset`, if the offset is on a key inside a citation. */
 export function citationKeyAt(text: string, offset: number, syntax: DocumentSyntax, extraCommands: readonly string[] = []): KeyAt | undefined {
+  if (syntax === 'typst') {
+    for (const s of scanTypstSites(text, offset).sites) if (s.key && s.start <= offset && offset <= s.end) return { key: s.key, start: s.start, end: s.end, command: s.command };
+    return undefined;
+  }
   if (syntax === 'latex') {
     let start = offset;
     while (start > 0 && isLatexKeyChar(text[start - 1])) start--;
@@ -286,5 +291,19 @@ export function citationKeyAt(text: string, offset: number, syntax: DocumentSynt
 }
 
 export function citeContext(text: string, cursor: number, syntax: DocumentSyntax, extraCommands: readonly string[] = []): CiteContext | undefined {
+  if (syntax === 'typst') return typstCiteContext(text, cursor);
   return syntax === 'latex' ? latexCiteContext(text, cursor, extraCommands) : markdownCiteContext(text, cursor);
+}
+
+/**
+ * If the cursor is on a Typst key being typed: after `@` in markup, in `cite(<`, in
+ * `cite(label("`, `ref(<`, or a string argument of `cite` (Typst before 0.9) or of the
+ * document's own citing functions.
+ */
+export function typstCiteContext(text: string, cursor: number): CiteContext | undefined {
+  const { sites } = scanTypstSites(text, cursor);
+  const site = sites.find((s) => s.start <= cursor && cursor <= s.typedEnd);
+  if (!site) return undefined;
+  const siblings = site.call === undefined ? [] : sites.filter((s) => s !== site && s.call === site.call && s.key).map((s) => s.key);
+  return { query: text.slice(site.start, cursor), start: site.start, end: site.typedEnd, command: site.command, siblings };
 }

@@ -8,11 +8,12 @@
  * whole entries with an optional pause between them, so a 50 MB first read never holds the
  * thread for long (the web extension host has no worker threads).
  *
- * A patch is the whole file (`full`) on the first read, for CSL-JSON, and when the change
+ * A patch is the whole file (`full`) on the first read, for CSL-JSON and Hayagriva, and when the change
  * touches `@string`/`@preamble` (macros change the meaning of entries elsewhere).
  */
 import { parseBibtex } from './bibtex';
-import { isCslJsonFile, parseCollection } from './collection';
+import { isHayagrivaFile, isStructuredCollectionFile, parseCollection } from './collection';
+import { parseHayagrivaInSlices } from './hayagriva';
 import { FlatEntries, flattenEntries } from './flat';
 import { Diagnostic, LineIndex, LineScanner, SourceFormat } from './model';
 
@@ -78,7 +79,7 @@ export class IncrementalCollection {
 
   async update(text: string, options: ReadOptions = {}): Promise<CollectionPatch> {
     const old = this.text;
-    if (old === undefined || isCslJsonFile(this.file)) return this.fullRead(text, options);
+    if (old === undefined || isStructuredCollectionFile(this.file)) return this.fullRead(text, options);
     const region = this.changedRegion(old, text);
     if (!region) return this.fullRead(text, options);
     const { first, last, from, to, delta } = region;
@@ -127,8 +128,8 @@ export class IncrementalCollection {
     let entries: FlatEntries;
     let diagnostics: Diagnostic[];
     let format: SourceFormat = 'bibtex';
-    if (isCslJsonFile(this.file)) {
-      const result = parseCollection(text, this.file);
+    if (isStructuredCollectionFile(this.file)) {
+      const result = isHayagrivaFile(this.file) && options.pause ? await parseHayagrivaInSlices(text, this.file, options.pause, options.sliceMs, options.clock) : parseCollection(text, this.file);
       entries = flattenEntries(result.entries, 0, true);
       diagnostics = result.diagnostics;
       format = result.format;

@@ -20,7 +20,7 @@ export interface LineColumn {
   column: number;
 }
 
-export type SourceFormat = 'bibtex' | 'csl-json';
+export type SourceFormat = 'bibtex' | 'csl-json' | 'hayagriva';
 
 export interface Field {
   /** Lower-cased field name. */

@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import { formatAuthorsShort } from '../core/names';
 import { nearestKeys } from '../core/nearest';
-import { citeContext } from '../core/citeContext';
+import { citationKeyAt, citeContext } from '../core/citeContext';
+import { typstRenameEdit } from '../core/typst';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
 import { COLLECTION_DOCUMENTS } from './definition';
@@ -28,7 +29,8 @@ export function registerCodeActions(ctx: CiteLensContext, collections: Workspace
         nearestKeys(key, library.keys(), 3).forEach((k, i) => {
           const fix = new vscode.CodeAction(`Replace with '${k}'`, vscode.CodeActionKind.QuickFix);
           fix.edit = new vscode.WorkspaceEdit();
-          fix.edit.replace(document.uri, d.range, k);
+          const replacement = keyReplacement(document, d.range, k);
+          fix.edit.replace(document.uri, replacement.range, replacement.text);
           fix.diagnostics = [d];
           fix.isPreferred = i === 0 && k.toLowerCase() === key.toLowerCase();
           actions.push(fix);
@@ -80,7 +82,8 @@ export function registerCodeActions(ctx: CiteLensContext, collections: Workspace
       if (!collections.isReady) await collections.whenReady();
       const picked = await pickPaper(collections, target.editor.document.getText(target.range));
       if (!picked) return;
-      await target.editor.edit((b) => b.replace(target.range, picked));
+      const replacement = keyReplacement(target.editor.document, target.range, picked);
+      await target.editor.edit((b) => b.replace(replacement.range, replacement.text));
     }),
   );
 }
@@ -125,6 +128,17 @@ function pickPaper(collections: WorkspaceCollections, initial: string): Promise<
 }
 
 /** The editor and range of the key to replace: from a quick fix's arguments, else the cursor. */
+/** Replacing a cited key: in Typst, a key that a label cannot hold turns `@old` into `#cite(label("…"))`. */
+function keyReplacement(document: vscode.TextDocument, range: vscode.Range, key: string): { range: vscode.Range; text: string } {
+  if (syntaxOf(document) !== 'typst') return { range, text: key };
+  const text = document.getText();
+  const start = document.offsetAt(range.start);
+  const found = citationKeyAt(text, start, 'typst');
+  const end = document.offsetAt(range.end);
+  const edit = typstRenameEdit(text, { start, end, command: found?.start === start ? found.command : '' }, key);
+  return { range: new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)), text: edit.text };
+}
+
 async function keyToReplace(uriArg: unknown, rangeArg: unknown): Promise<{ editor: vscode.TextEditor; range: vscode.Range } | undefined> {
   if ((uriArg instanceof vscode.Uri || typeof uriArg === 'string') && rangeArg instanceof vscode.Range) {
     const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg;

@@ -5,12 +5,13 @@
  * incomplete so VS Code asks again as the query changes.
  */
 import * as vscode from 'vscode';
-import { citeContext } from '../core/citeContext';
+import { CiteContext, citeContext } from '../core/citeContext';
+import { typstCompletionEdit } from '../core/typst';
 import { Paper } from '../core/model';
 import { formatAuthorsShort } from '../core/names';
 import { SearchHit } from '../core/search';
 import { WorkspaceCollections } from '../vscode/collections';
-import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
+import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf, typstCompletionEnabled } from '../vscode/context';
 import { paperDocumentation } from './paperMarkdown';
 
 const MAX_ITEMS = 50;
@@ -20,7 +21,7 @@ export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceC
   const provider: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position, token) {
       const syntax = syntaxOf(document);
-      if (!syntax) return undefined;
+      if (!syntax || (syntax === 'typst' && !typstCompletionEnabled())) return undefined;
       const text = document.getText();
       const offset = document.offsetAt(position);
       const context = citeContext(text, offset, syntax, readSettings().citeCommands);
@@ -38,6 +39,7 @@ export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceC
       const items = hits
         .filter((h) => !siblings.has(h.key))
         .map((hit, i) => completionItem(hit.paper, i, typed, inserting, replacing));
+      if (syntax === 'typst') for (const item of items) typstInsertText(document, item, context);
       return new vscode.CompletionList(items, true);
     },
     resolveCompletionItem(item) {
@@ -46,7 +48,18 @@ export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceC
       return item;
     },
   };
-  ctx.own(vscode.languages.registerCompletionItemProvider(CITING_DOCUMENTS, provider, '{', ',', '@', '[', ' '));
+  ctx.own(vscode.languages.registerCompletionItemProvider(CITING_DOCUMENTS, provider, '{', ',', '@', '[', ' ', '<', '"'));
+}
+
+/** Typst: a key that a label cannot hold is inserted as `#cite(label("…"))` / `label("…")`. */
+function typstInsertText(document: vscode.TextDocument, item: vscode.CompletionItem, context: CiteContext): void {
+  const key = typeof item.insertText === 'string' ? item.insertText : '';
+  const edit = typstCompletionEdit(document.getText(), context.command, context.start, context.end, key);
+  if (edit.start === context.start && edit.text === key) return;
+  item.insertText = edit.text;
+  item.range = new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end));
+  // VS Code filters on the text the range covers, which now starts before the query.
+  item.filterText = document.getText(item.range);
 }
 
 /** With nothing typed yet: the newest papers, recomputed once per library change. */

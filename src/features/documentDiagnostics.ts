@@ -1,5 +1,5 @@
 /**
- * Problems of citations in open LaTeX and Markdown documents: keys no entry has, and keys
+ * Problems of citations in open LaTeX, Markdown and Typst documents: keys no entry has, and keys
  * whose case differs from the entry's. A document is checked against the collections it names
  * (for a LaTeX file included from a main file, the main file's), else the whole library.
  * Updated as you type (debounced) and when the library or the include structure changes.
@@ -51,6 +51,14 @@ export function registerDocumentDiagnostics(ctx: CiteLensContext, collections: W
     // Nothing to check against; and plain Markdown's in-text `@name` is not a citation unless the document uses a bibliography.
     if (!scope && library.size === 0) citations = [];
     if (!scope && scanned.syntax === 'markdown') citations = citations.filter((c) => c.command !== '@' || library.keysIgnoringCase(c.key).length > 0);
+    if (scanned.syntax === 'typst') {
+      // Typst decides by the bibliography: a key no collection has but a label of the
+      // document is a reference (`@intro`); without a bibliography every `@name` is one.
+      const labels = await documents.typstLabels(scanned);
+      if (disposed || doc.isClosed || generations.get(id) !== generation) return;
+      const isReference = (c: { command: string; key: string }) => (c.command === '@' || c.command === 'ref') && (!scope || labels.has(c.key));
+      citations = citations.filter((c) => library.keysIgnoringCase(c.key).length > 0 || (!labels.has(c.key) && !isReference(c)));
+    }
     const names = scope ? [...scope].map((f) => label(f)).join(', ') : '';
     const out: vscode.Diagnostic[] = [];
     for (const p of checkCitations(citations, library, scope)) {

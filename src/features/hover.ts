@@ -1,4 +1,4 @@
-/** The paper behind a cited key, on hover, in LaTeX and Markdown. */
+/** The paper behind a cited key, on hover, in LaTeX, Markdown and Typst. */
 import * as vscode from 'vscode';
 import { citationKeyAt } from '../core/citeContext';
 import { WorkspaceCollections } from '../vscode/collections';
@@ -17,6 +17,9 @@ export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollec
         const paper = collections.library.paper(found.key);
         if (!paper) {
           if (!collections.isReady) return undefined;
+          // Typst: `@intro` may refer to a label (of this file or another of the project), not to
+          // a paper; an undefined key is already a problem, which the hover shows.
+          if (syntax === 'typst' && (found.command === '@' || found.command === 'ref')) return undefined;
           const md = new vscode.MarkdownString();
           md.appendMarkdown(escapeMarkdown(`No entry with the key "${found.key}" in the workspace's collections.`));
           return new vscode.Hover(md, range);

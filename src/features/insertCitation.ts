@@ -1,5 +1,5 @@
 /**
- * Inserting citations: into the last active LaTeX/Markdown editor at its cursor, in that
+ * Inserting citations: into the last active LaTeX/Markdown/Typst editor at its cursor, in that
  * document's syntax (`\cite{…}` or `[@…]`, or appended to the citation the cursor is in),
  * as one undoable edit. Used by the library webview and by `citelens.insertCitation`, a
  * multi-select quick pick over the same index for keyboard users.
@@ -13,7 +13,7 @@ import { CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
 export const INSERT_CITATION_COMMAND = 'citelens.insertCitation';
 const PICK_LIMIT = 100;
 
-/** Remembers the last LaTeX/Markdown editor the user was in (the webview takes focus away from it). */
+/** Remembers the last LaTeX/Markdown/Typst editor the user was in (the webview takes focus away from it). */
 export class CitationTarget {
   private last: { uri: vscode.Uri; selection: vscode.Selection } | undefined;
 
@@ -49,7 +49,7 @@ export class CitationTarget {
 
   /**
    * Cites `keys` at the target editor's cursor. Returns a short description for the user,
-   * or undefined when there is no LaTeX/Markdown editor to insert into.
+   * or undefined when there is no LaTeX/Markdown/Typst editor to insert into.
    */
   async insert(keys: readonly string[]): Promise<{ inserted: string; file: string } | undefined> {
     const editor = await this.editor();
@@ -85,7 +85,7 @@ export function registerInsertCitation(ctx: CiteLensContext, collections: Worksp
       }
       if (!keys?.length) return;
       const result = await target.insert(keys);
-      if (!result) void vscode.window.showInformationMessage('CiteLens: open a LaTeX or Markdown document to insert citations into.');
+      if (!result) void vscode.window.showInformationMessage('CiteLens: open a LaTeX, Markdown or Typst document to insert citations into.');
     }),
   );
 }

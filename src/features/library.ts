@@ -223,7 +223,7 @@ export class LibraryWebview implements vscode.Disposable {
         const keys = m.keys.filter((k) => this.service.hasKey(k));
         if (!keys.length) return;
         const result = await this.service.target.insert(keys);
-        if (!result) await this.post({ type: 'notice', text: 'Open a LaTeX or Markdown document first: citations go to its cursor.' });
+        if (!result) await this.post({ type: 'notice', text: 'Open a LaTeX, Markdown or Typst document first: citations go to its cursor.' });
         else if (!result.inserted) await this.post({ type: 'notice', text: `Already cited there in ${result.file}.` });
         else await this.post({ type: 'notice', text: `Inserted ${keys.length === 1 ? keys[0] : `${keys.length} citations`} into ${result.file}.` });
         return;

@@ -10,6 +10,10 @@ import { decodeCollection } from '../core/encoding';
 import { LineIndex } from '../core/model';
 import { invalidKeyReason, isBarePandocKey } from '../core/navigation';
 import { syntaxOfPath } from '../core/citations';
+import { DocumentSyntax } from '../core/citeContext';
+import { typstRenameEdit } from '../core/typst';
+import { isHayagrivaFile } from '../core/collection';
+import { hayagrivaKeyText } from '../core/hayagriva';
 import { CitingDocuments, KeyTarget } from '../vscode/citingDocuments';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CITING_DOCUMENTS, CiteLensContext, syntaxOf } from '../vscode/context';
@@ -66,14 +70,37 @@ export function registerRename(ctx: CiteLensContext, collections: WorkspaceColle
       }
       // Collection positions come from the last read: refuse if the file changed since.
       await assertUnchanged([...found.declarations, ...found.parentReferences], key);
-      for (const loc of [...found.declarations, ...found.parentReferences, ...found.citations]) edit.replace(loc.uri, loc.range, newName);
+      for (const loc of found.parentReferences) edit.replace(loc.uri, loc.range, newName);
+      for (const loc of found.declarations) {
+        if (!isHayagrivaFile(loc.uri.path)) {
+          edit.replace(loc.uri, loc.range, newName);
+          continue;
+        }
+        // A YAML key: quoted as it was, or quoted now if YAML would read the new key otherwise.
+        const doc = await vscode.workspace.openTextDocument(loc.uri);
+        const quote = loc.range.start.character > 0 ? doc.getText(new vscode.Range(loc.range.start.translate(0, -1), loc.range.start)) : '';
+        edit.replace(loc.uri, loc.range, hayagrivaKeyText(newName, quote === '"' || quote === "'" ? quote : ''));
+      }
+      for (const loc of found.citations) {
+        const typst = (syntaxOfOpen(loc.uri) ?? syntaxOfPath(loc.uri.path)) === 'typst' ? await documents.get(loc.uri, { trustCache: true }) : undefined;
+        if (!typst) {
+          edit.replace(loc.uri, loc.range, newName);
+          continue;
+        }
+        // `@key` and `<key>` cannot hold every key: those become `label("…")` forms.
+        const start = typst.lineIndex.offsetAt(loc.range.start.line, loc.range.start.character);
+        const citation = typst.scan.citations.find((c) => c.start === start);
+        if (!citation) continue;
+        const change = typstRenameEdit(typst.text, citation, newName);
+        edit.replace(loc.uri, documents.range(typst, change.start, change.end), change.text);
+      }
       return edit;
     },
   };
   ctx.own(vscode.languages.registerRenameProvider([...(CITING_DOCUMENTS as vscode.DocumentFilter[]), ...(COLLECTION_DOCUMENTS as vscode.DocumentFilter[])], provider));
 }
 
-function syntaxOfOpen(uri: vscode.Uri): 'latex' | 'markdown' | undefined {
+function syntaxOfOpen(uri: vscode.Uri): DocumentSyntax | undefined {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   return doc ? syntaxOf(doc) : undefined;
 }

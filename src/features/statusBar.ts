@@ -16,7 +16,7 @@ export function registerStatusBar(ctx: CiteLensContext, collections: WorkspaceCo
     const n = collections.library.size;
     item.text = `$(book) ${n.toLocaleString('en-US')} paper${n === 1 ? '' : 's'}`;
     const md = new vscode.MarkdownString();
-    if (files.length === 0) md.appendMarkdown(escapeMarkdown('No collections found: add a .bib file to the workspace, or name one with \\bibliography{…} or a YAML bibliography: line.'));
+    if (files.length === 0) md.appendMarkdown(escapeMarkdown('No collections found: add a .bib file to the workspace, or name one with \\bibliography{…}, a YAML bibliography: line or a Typst #bibliography(…).'));
     for (const f of files) {
       md.appendMarkdown(escapeMarkdown(`${vscode.workspace.asRelativePath(f.uri)}: ${f.entries.toLocaleString('en-US')} entries${f.encoding === 'UTF-8' ? '' : ` (${f.encoding})`}`));
       md.appendMarkdown('\n\n');

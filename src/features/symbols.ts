@@ -1,9 +1,10 @@
 /**
- * Symbols: the outline of a `.bib` file (one symbol per entry: its key, `@type — title`), and
+ * Symbols: the outline of a `.bib` or Hayagriva `.yml` file (one symbol per entry: its key, `@type — title`), and
  * workspace symbols (Ctrl+T) that find papers by key, title or author through the search index.
  */
 import * as vscode from 'vscode';
-import { parseCollection } from '../core/collection';
+import { isHayagrivaFile, parseCollection } from '../core/collection';
+import { looksLikeHayagriva } from '../core/hayagriva';
 import { latexToUnicode } from '../core/latex';
 import { Entry } from '../core/model';
 import { formatAuthorsShort } from '../core/names';
@@ -16,9 +17,11 @@ const WORKSPACE_LIMIT = 100;
 export function registerSymbols(ctx: CiteLensContext, collections: WorkspaceCollections): void {
   let last: { uri: string; version: number; symbols: vscode.DocumentSymbol[] } | undefined;
   ctx.own(
-    vscode.languages.registerDocumentSymbolProvider([{ language: 'bibtex' }, { pattern: '**/*.bib' }], {
+    vscode.languages.registerDocumentSymbolProvider([{ language: 'bibtex' }, { pattern: '**/*.bib' }, { pattern: '**/*.{yml,yaml}' }], {
       provideDocumentSymbols(document) {
         const uri = document.uri.toString();
+        // Other YAML files (CI workflows, configs) are not ours to outline.
+        if (isHayagrivaFile(document.uri.path) && !collections.library.fileResult(uri) && !looksLikeHayagriva(document.getText())) return undefined;
         if (last && last.uri === uri && last.version === document.version) return last.symbols;
         // The document's own text, so the outline follows unsaved edits at once.
         const result = parseCollection(document.getText(), uri);

@@ -1,27 +1,28 @@
 /**
- * The workspace's citing documents (`.tex`, `.md`, `.qmd`, `.Rmd`), open or not, and their
+ * The workspace's citing documents (`.tex`, `.md`, `.qmd`, `.Rmd`, `.typ`), open or not, and their
  * citation scans, for references, rename and diagnostics. Open documents are read from the
  * editor, the others through `vscode.workspace.fs` (desktop and web-worker hosts alike).
  * Scans are cached by URI and document version (open) or modification time and size (closed).
- * Also knows which LaTeX main files include a file (`\input`, `\include`, `\subfile`, …).
+ * Also knows which LaTeX main files include a file (`\input`, `\include`, `\subfile`, …) and
+ * which Typst files include one (`#include`).
  */
 import * as vscode from 'vscode';
 import { DocumentScan, scanDocument, syntaxOfPath } from '../core/citations';
 import { binaryReason } from '../core/encoding';
 import { LineIndex } from '../core/model';
 import { declaredLatexRoot, isLatexMain, KeyInCollection, keyInCollectionAt } from '../core/navigation';
-import { citationKeyAt, KeyAt } from '../core/citeContext';
+import { citationKeyAt, DocumentSyntax, KeyAt } from '../core/citeContext';
 import { WorkspaceCollections } from './collections';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
 import { folderOf, namedCollectionUris, resolveRelative } from './paths';
 
-const CITING_GLOB = '**/*.{tex,md,qmd,Rmd,rmd}';
+const CITING_GLOB = '**/*.{tex,md,qmd,Rmd,rmd,typ}';
 /** Files read at once when scanning the workspace. */
 const READ_BATCH = 16;
 
 export interface ScannedDocument {
   uri: vscode.Uri;
-  syntax: 'latex' | 'markdown';
+  syntax: DocumentSyntax;
   text: string;
   scan: DocumentScan;
   lineIndex: LineIndex;
@@ -58,7 +59,7 @@ export class CitingDocuments implements vscode.Disposable {
       const cached = this.cache.get(key);
       if (cached && !cached.version.startsWith('v')) this.cache.delete(key);
       if (listChanged) this.files = undefined;
-      if (syntaxOfPath(uri.path) === 'latex') this.invalidateGraph();
+      if (hasIncludes(syntaxOfPath(uri.path))) this.invalidateGraph();
     };
     watcher.onDidCreate((uri) => onDisk(uri, true));
     watcher.onDidDelete((uri) => onDisk(uri, true));
@@ -68,7 +69,7 @@ export class CitingDocuments implements vscode.Disposable {
         const cached = this.cache.get(doc.uri.toString());
         if (cached?.version.startsWith('v')) this.cache.delete(doc.uri.toString());
         // Unsaved include changes are gone with the document.
-        if (cached?.syntax === 'latex') this.invalidateGraph();
+        if (hasIncludes(cached?.syntax)) this.invalidateGraph();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
         this.files = undefined;
@@ -157,7 +158,7 @@ export class CitingDocuments implements vscode.Disposable {
     return out;
   }
 
-  private build(uri: vscode.Uri, syntax: 'latex' | 'markdown', text: string, version: string): ScannedDocument {
+  private build(uri: vscode.Uri, syntax: DocumentSyntax, text: string, version: string): ScannedDocument {
     const scan = scanDocument(text, syntax, readSettings().citeCommands);
     const latex = syntax === 'latex';
     return { uri, syntax, text, scan, lineIndex: new LineIndex(text), version, isMain: latex && isLatexMain(text), declaredRoot: latex ? declaredLatexRoot(text) : undefined };
@@ -165,7 +166,7 @@ export class CitingDocuments implements vscode.Disposable {
 
   private store(scanned: ScannedDocument, old: ScannedDocument | undefined): ScannedDocument {
     this.cache.set(scanned.uri.toString(), scanned);
-    if (scanned.syntax !== 'latex') return scanned;
+    if (!hasIncludes(scanned.syntax)) return scanned;
     // A file first read while the graph is built is part of it; a newly opened document may not be.
     const changed = old ? structureOf(old) !== structureOf(scanned) : scanned.version.startsWith('v') && (scanned.isMain || scanned.scan.includes.length > 0);
     if (changed) this.invalidateGraph();
@@ -190,7 +191,7 @@ export class CitingDocuments implements vscode.Disposable {
    */
   async scopeOf(doc: ScannedDocument): Promise<Set<string> | undefined> {
     const named = new Set(this.namedCollections(doc));
-    if (named.size === 0 && doc.syntax === 'latex') {
+    if (named.size === 0 && hasIncludes(doc.syntax)) {
       for (const root of await this.mainFilesOf(doc)) {
         const scanned = await this.get(vscode.Uri.parse(root), { trustCache: true });
         if (scanned) for (const f of this.namedCollections(scanned)) named.add(f);
@@ -201,7 +202,10 @@ export class CitingDocuments implements vscode.Disposable {
     return scope.size ? scope : undefined;
   }
 
-  /** The main files (with `\documentclass`) that include this LaTeX file, directly or not. */
+  /**
+   * The main files (with `\documentclass`) that include this LaTeX file, directly or not; for a
+   * Typst file, every file that includes it, directly or not.
+   */
   async mainFilesOf(doc: ScannedDocument): Promise<string[]> {
     if (doc.declaredRoot) {
       const root = resolveRelative(folderOf(doc.uri), doc.declaredRoot);
@@ -214,23 +218,26 @@ export class CitingDocuments implements vscode.Disposable {
   }
 
   private async buildGraph(): Promise<Map<string, Set<string>>> {
-    const uris = (await this.list()).filter((u) => syntaxOfPath(u.path) === 'latex' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === u.toString() && syntaxOf(d) === 'latex'));
+    const uris = (await this.list()).filter((u) => hasIncludes(syntaxOfPath(u.path)) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === u.toString() && hasIncludes(syntaxOf(d))));
     const docs = new Map<string, ScannedDocument>();
     for (let i = 0; i < uris.length; i += READ_BATCH) {
       const batch = await Promise.all(uris.slice(i, i + READ_BATCH).map((u) => this.get(u, { trustCache: true })));
-      for (const d of batch) if (d && d.syntax === 'latex') docs.set(d.uri.toString(), d);
+      for (const d of batch) if (d && hasIncludes(d.syntax)) docs.set(d.uri.toString(), d);
     }
     const graph = new Map<string, Set<string>>();
     for (const root of docs.values()) {
-      if (!root.isMain || root.declaredRoot) continue;
+      // Any Typst file that includes others is a root (Typst has no marker of a main file).
+      const isRoot = root.syntax === 'typst' ? root.scan.includes.length > 0 : root.isMain && !root.declaredRoot;
+      if (!isRoot) continue;
       const base = folderOf(root.uri);
       const rootKey = root.uri.toString();
       const seen = new Set([rootKey]);
       const visit = (file: ScannedDocument, depth: number) => {
         if (depth > 32) return;
         for (const inc of file.scan.includes) {
-          // LaTeX resolves \input relative to the main file's folder; fall back to the including file's.
-          const candidates = [resolveRelative(base, inc.path), resolveRelative(folderOf(file.uri), inc.path)];
+          // LaTeX resolves \input relative to the main file's folder, falling back to the including
+          // file's; Typst resolves relative to the including file.
+          const candidates = root.syntax === 'typst' ? [resolveRelative(folderOf(file.uri), inc.path)] : [resolveRelative(base, inc.path), resolveRelative(folderOf(file.uri), inc.path)];
           const child = candidates.map((c) => c && docs.get(c.toString())).find((d) => d !== undefined);
           if (!child) continue;
           const key = child.uri.toString();
@@ -248,7 +255,37 @@ export class CitingDocuments implements vscode.Disposable {
   }
 
   /**
-   * The key under the cursor: a citation in a LaTeX/Markdown document, or, in a collection
+   * The labels a Typst document can refer to: its own, and those of the files of the same
+   * compilation (the files that include it and everything they include).
+   */
+  async typstLabels(doc: ScannedDocument): Promise<Set<string>> {
+    const labels = new Set<string>();
+    for (const file of await this.typstProject(doc)) for (const l of file.scan.labels ?? []) labels.add(l);
+    return labels;
+  }
+
+  /** The Typst files of the same compilation as `doc`: itself, the files that include it, and everything they include. */
+  async typstProject(doc: ScannedDocument): Promise<ScannedDocument[]> {
+    const out: ScannedDocument[] = [];
+    const roots = [doc.uri.toString(), ...(await this.mainFilesOf(doc))];
+    const seen = new Set<string>();
+    const visit = async (uri: string, depth: number) => {
+      if (seen.has(uri) || depth > 32) return;
+      seen.add(uri);
+      const scanned = uri === doc.uri.toString() ? doc : await this.get(vscode.Uri.parse(uri), { trustCache: true });
+      if (!scanned || scanned.syntax !== 'typst') return;
+      out.push(scanned);
+      for (const inc of scanned.scan.includes) {
+        const child = resolveRelative(folderOf(scanned.uri), inc.path);
+        if (child) await visit(child.toString(), depth + 1);
+      }
+    };
+    for (const r of roots) await visit(r, 0);
+    return out;
+  }
+
+  /**
+   * The key under the cursor: a citation in a LaTeX/Markdown/Typst document, or, in a collection
    * the library has read, an entry's key or a key in a `crossref`/`xdata` value.
    */
   keyAt(document: vscode.TextDocument, position: vscode.Position): KeyTarget | undefined {
@@ -277,7 +314,12 @@ export class CitingDocuments implements vscode.Disposable {
   }
 }
 
-/** What of a LaTeX scan changes the include graph or scopes. */
+/** Documents whose includes make a graph (LaTeX `\input`…, Typst `#include`). */
+function hasIncludes(syntax: DocumentSyntax | undefined): boolean {
+  return syntax === 'latex' || syntax === 'typst';
+}
+
+/** What of a LaTeX or Typst scan changes the include graph or scopes. */
 function structureOf(d: ScannedDocument): string {
   return JSON.stringify([d.isMain, d.declaredRoot ?? '', d.scan.includes.map((i) => i.path), d.scan.bibliographies.map((b) => b.path)]);
 }

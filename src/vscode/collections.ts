@@ -18,6 +18,9 @@ import { folderOf, namedCollectionUris, resolveRelative } from './paths';
 import { applyCollectionSetting, readDiagnosticSettings } from './diagnosticSettings';
 
 const WORKSPACE_GLOB = '**/*.{bib,bibtex,biblatex}';
+/** Typst documents whose `#bibliography` collections are read from the start (see findWorkspaceCollections). */
+const TYPST_GLOB = '**/*.typ';
+const MAX_TYPST_FILES = 2000;
 /** Debounce for re-reading an edited `.bib` or a document's bibliography lines. */
 const EDIT_DELAY_MS = 250;
 /** Debounce for a collection changed on disk (saves and tools write in bursts, not keystrokes). */
@@ -99,6 +102,7 @@ export class WorkspaceCollections implements vscode.Disposable {
       const applied: Promise<void>[] = [];
       for (const [uri, origins] of files) {
         for (const o of origins) this.addOrigin(uri, o);
+        if (origins.has('document')) this.watchNamed(vscode.Uri.parse(uri));
         applied.push(
           this.enqueueRead(vscode.Uri.parse(uri)).then(() => progress.report({ message: `${++done}/${total} ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))}` })),
         );
@@ -108,7 +112,7 @@ export class WorkspaceCollections implements vscode.Disposable {
     });
   }
 
-  /** Every `.bib` in the workspace folders (minus excludes) and the files of `citelens.bibliographies`. */
+  /** Every `.bib` in the workspace folders (minus excludes), the collections Typst documents name, and the files of `citelens.bibliographies`. */
   private async findWorkspaceCollections(): Promise<Map<string, Set<Origin>>> {
     const found = new Map<string, Set<Origin>>();
     const add = (uri: vscode.Uri, origin: Origin) => {
@@ -120,6 +124,18 @@ export class WorkspaceCollections implements vscode.Disposable {
     // `undefined` as exclude applies `files.exclude`; ours are applied on top.
     for (const uri of await vscode.workspace.findFiles(WORKSPACE_GLOB, undefined)) {
       if (!this.isExcluded(uri)) add(uri, 'workspace');
+    }
+    // Typst projects keep their Hayagriva files beside the documents and name them only in
+    // the main file: a chapter opened alone must still see them.
+    for (const uri of await vscode.workspace.findFiles(TYPST_GLOB, undefined, MAX_TYPST_FILES)) {
+      if (this.isExcluded(uri)) continue;
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+      } catch {
+        continue;
+      }
+      for (const named of namedCollectionUris(uri, bibReferences(text, 'typst'))) add(named, 'document');
     }
     const settings = readSettings();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -195,6 +211,7 @@ export class WorkspaceCollections implements vscode.Disposable {
     const applied: Promise<void>[] = [];
     for (const [uri, origins] of files) {
       for (const o of origins) this.addOrigin(uri, o);
+      if (origins.has('document')) this.watchNamed(vscode.Uri.parse(uri));
       applied.push(this.enqueueRead(vscode.Uri.parse(uri)));
     }
     await Promise.all(applied);
@@ -214,7 +231,7 @@ export class WorkspaceCollections implements vscode.Disposable {
     });
   }
 
-  /** Adds the collections a LaTeX/Markdown document names to `into`. */
+  /** Adds the collections a LaTeX/Markdown/Typst document names to `into`. */
   private collectNamed(doc: vscode.TextDocument, into: Map<string, Set<Origin>>): void {
     const syntax = syntaxOf(doc);
     if (!syntax) return;
@@ -225,10 +242,10 @@ export class WorkspaceCollections implements vscode.Disposable {
     }
   }
 
-  /** Collections outside the workspace are not seen by the workspace watcher. */
+  /** Collections outside the workspace, and named ones the workspace watcher does not look for (CSL-JSON, Hayagriva), get a watcher of their own. */
   private watchNamed(uri: vscode.Uri): void {
     const key = uri.toString();
-    if (this.namedWatchers.has(key) || vscode.workspace.getWorkspaceFolder(uri)) return;
+    if (this.namedWatchers.has(key) || (vscode.workspace.getWorkspaceFolder(uri) && /\.(bib|bibtex|biblatex)$/i.test(uri.path))) return;
     const dir = folderOf(uri);
     const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, name));

@@ -4,21 +4,41 @@
  */
 import * as vscode from 'vscode';
 import { syntaxOfPath } from '../core/citations';
+import { DocumentSyntax } from '../core/citeContext';
 
 export const LATEX_LANGUAGES = ['latex', 'tex', 'doctex'];
 export const MARKDOWN_LANGUAGES = ['markdown', 'quarto', 'rmd', 'pandoc', 'rmarkdown'];
+/** CiteLens contributes `typst` for `.typ` when no other extension does; tinymist's is the same id. */
+export const TYPST_LANGUAGES = ['typst'];
 
 /** Documents CiteLens completes and hovers in: by language, and by extension for files whose language extension is missing. */
 export const CITING_DOCUMENTS: vscode.DocumentSelector = [
   ...LATEX_LANGUAGES.map((language) => ({ language })),
   ...MARKDOWN_LANGUAGES.map((language) => ({ language })),
-  { pattern: '**/*.{qmd,Rmd,rmd}' },
+  ...TYPST_LANGUAGES.map((language) => ({ language })),
+  { pattern: '**/*.{qmd,Rmd,rmd,typ}' },
 ];
 
-export function syntaxOf(document: vscode.TextDocument): 'latex' | 'markdown' | undefined {
+export function syntaxOf(document: vscode.TextDocument): DocumentSyntax | undefined {
   if (LATEX_LANGUAGES.includes(document.languageId)) return 'latex';
   if (MARKDOWN_LANGUAGES.includes(document.languageId)) return 'markdown';
+  if (TYPST_LANGUAGES.includes(document.languageId)) return 'typst';
   return syntaxOfPath(document.uri.path);
+}
+
+/** tinymist, the Typst language server: it completes the keys of the compiled document's bibliography after `@`. */
+export const TINYMIST_EXTENSION_ID = 'myriad-dreamin.tinymist';
+
+/**
+ * Does CiteLens complete citation keys in Typst documents? `citelens.typst.completion`:
+ * `auto` leaves it to tinymist when that is installed (its list would repeat every key CiteLens
+ * offers), `on` always, `off` never. Hover, navigation, diagnostics and the library stay either way.
+ */
+export function typstCompletionEnabled(): boolean {
+  const mode = vscode.workspace.getConfiguration('citelens').get<string>('typst.completion', 'auto');
+  if (mode === 'on') return true;
+  if (mode === 'off') return false;
+  return vscode.extensions.getExtension(TINYMIST_EXTENSION_ID) === undefined;
 }
 
 export interface Settings {

@@ -18,6 +18,7 @@ import './suites/security.test';
 import './suites/nowrite.test';
 import './suites/library.test';
 import './suites/churn.test';
+import './suites/typst.test';
 
 export async function run(): Promise<void> {
   await runSuites();

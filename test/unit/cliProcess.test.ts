@@ -208,7 +208,7 @@ describe('check refuses what it cannot check', () => {
     assert.equal(json.citations.length, 2);
     assert.deepEqual(json.undefined, []);
     assert.equal(json.problems.length, 1);
-    assert.match(json.problems[0].problem, /^no collection found for alone\.md \(looked in \.bib files under /);
+    assert.match(json.problems[0].problem, /^no collection found for alone\.md \(looked in collection files under /);
     assert.match(r.stderr, /citelens: no collection found for alone\.md/);
     // Named but missing: the message names what it looked for.
     writeFileSync(join(dir, 'named.tex'), '\\cite{x}\n\\bibliography{missing}\n');

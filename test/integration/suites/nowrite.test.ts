@@ -67,7 +67,7 @@ suite('no writes: reading features leave every file untouched', () => {
     let requests = 0;
     for (const key of before_.keys()) {
       const uri = vscode.Uri.parse(key);
-      if (!/\.(tex|md|bib)$/.test(uri.path)) continue;
+      if (!/\.(tex|md|bib|typ|yml)$/.test(uri.path)) continue;
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc, { preview: true });
       const text = doc.getText();
