@@ -3,7 +3,7 @@
  * cannot be read is a problem of that file (reported, and the exit status says so), never
  * the end of the run for the others.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { isCollectionFile, isCslJsonFile, isHayagrivaFile } from '../core/collection';
 import { binaryReason, decodeCollection } from '../core/encoding';
@@ -86,9 +86,18 @@ function walk(dir: string, out: string[], depth: number): void {
 
 /** Reads and decodes a text file (a collection or a document) with the extension's binary rule. */
 export function readTextFile(file: string): ReadText {
-  let bytes: Buffer;
+  const read = readTextBytes(file);
+  return 'problem' in read ? read : decodeCollection(read.bytes);
+}
+
+/**
+ * A text file's bytes, or why it cannot be read (the binary rule included). With `shared`,
+ * the bytes live in a SharedArrayBuffer, so that an output thread reads them without a copy.
+ */
+export function readTextBytes(file: string, shared = false): { bytes: Uint8Array } | { problem: string } {
+  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = shared ? readShared(file) : readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return {
@@ -97,8 +106,24 @@ export function readTextFile(file: string): ReadText {
     };
   }
   const binary = binaryReason(bytes);
-  if (binary) return { problem: binary };
-  return decodeCollection(bytes);
+  return binary ? { problem: binary } : { bytes };
+}
+
+function readShared(file: string): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, bytes, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return at === size ? bytes : bytes.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function describeProblem(p: FileProblem): string {

@@ -8,17 +8,16 @@
  * 2 wins over 1: a run that could not read everything has not checked everything.
  */
 import { Writable } from 'node:stream';
-import { parseCollection } from '../core/collection';
 import { toCslItem } from '../core/csl-export';
-import { latexToUnicode } from '../core/latex';
 import { Library } from '../core/library';
-import { Diagnostic, Entry, Field } from '../core/model';
+import { Diagnostic, Entry } from '../core/model';
 import { formatAuthorsShort } from '../core/names';
-import { listingParts } from '../core/paper';
 import { PaperIndex } from '../core/search';
 import { checkDocuments } from './check';
-import { bibFilesUnder, collectCollectionFiles, describeProblem, FileProblem, readTextFile, SourceFile } from './files';
+import { buildLibrary, ENTRIES_PER_BATCH, EntryFormat, EntrySerializer, ReadCollection } from './entryOutput';
+import { bibFilesUnder, collectCollectionFiles, describeProblem, FileProblem, readTextBytes, SourceFile } from './files';
 import { Output, StreamOutput } from './output';
+import { OutputThread, runOutputThreadIfWorker, splitPoint } from './parallel';
 
 const USAGE = `Usage:
   citelens parse FILE… [--json | --csl]     read collections (.bib, CSL-JSON .json, Hayagriva .yml); print entries and problems
@@ -49,35 +48,46 @@ function fail(message: string, showUsage = false): never {
   throw new UsageError(message, showUsage);
 }
 
-/** Entries are written in runs of this many between checks of the output's backpressure. */
-const ENTRIES_PER_TURN = 256;
+/** Records are written in runs of this many between checks of the output's backpressure. */
+const ENTRIES_PER_TURN = ENTRIES_PER_BATCH;
 
 interface LoadedLibrary {
   library: Library;
   /** Files read, in order, with their encodings. */
   read: Array<SourceFile & { encoding: string }>;
+  /** Their bytes, for an output thread. */
+  collections: ReadCollection[];
+  /** Every entry of the files read, in order. */
+  entries: Entry[];
   problems: FileProblem[];
   diagnostics: Diagnostic[];
 }
 
-/** Reads every collection it can; each file that cannot be read is reported on stderr and kept as a problem. */
-function loadLibrary(paths: readonly string[]): LoadedLibrary {
+/**
+ * Reads every collection it can; each file that cannot be read is reported on stderr and kept
+ * as a problem. `startThread` may start an output thread once the bytes are read, so that it
+ * reads them while this thread does.
+ */
+function loadLibrary<T>(paths: readonly string[], startThread?: (collections: ReadCollection[]) => T): LoadedLibrary & { thread?: T } {
   const { files, problems } = collectCollectionFiles(paths);
-  const library = new Library();
-  const read: LoadedLibrary['read'] = [];
+  const sources: SourceFile[] = [];
+  const collections: ReadCollection[] = [];
   for (const f of files) {
-    const outcome = readTextFile(f.file);
+    const outcome = readTextBytes(f.file, !!startThread);
     if ('problem' in outcome) {
       problems.push({ file: f.display, problem: outcome.problem });
       continue;
     }
-    if (outcome.encoding === 'Windows-1252') process.stderr.write(`citelens: ${f.display} is not valid UTF-8; read as Windows-1252\n`);
-    library.setFile(parseCollection(outcome.text, f.display));
-    read.push({ ...f, encoding: outcome.encoding });
+    sources.push(f);
+    collections.push({ display: f.display, bytes: outcome.bytes });
   }
+  const thread = startThread?.(collections);
+  const { library, encodings, entries } = buildLibrary(collections);
+  const read = sources.map((f, i) => ({ ...f, encoding: encodings[i] }));
+  for (const f of read) if (f.encoding === 'Windows-1252') process.stderr.write(`citelens: ${f.display} is not valid UTF-8; read as Windows-1252\n`);
   for (const p of problems) process.stderr.write(`citelens: ${describeProblem(p)}\n`);
   const diagnostics = read.flatMap((f) => library.diagnostics(f.display));
-  return { library, read, problems, diagnostics };
+  return { library, read, collections, entries, problems, diagnostics, thread };
 }
 
 function statusOf(problems: readonly FileProblem[]): number {
@@ -90,42 +100,6 @@ function jsonDiagnostic(d: Diagnostic): Record<string, unknown> {
 
 function diagnosticLine(d: Diagnostic): string {
   return `${d.file}:${d.line + 1}:${d.column + 1}: ${d.severity}: ${d.message}`;
-}
-
-/** Fields whose values are addresses and keep their characters in the JSON output. */
-const LINK_FIELD = /^(url|doi|file|eprint)$/;
-
-/**
- * Fields whose values repeat across a collection's entries (a proceedings' booktitle, the
- * publisher): their display text is computed once per distinct value.
- */
-const REPEATING_FIELD = /^(booktitle|journal|journaltitle|publisher|address|location|month|editor|series|organization|institution|school|howpublished|language|type)$/;
-
-/** The JSON form of entries: key, type, position and the display values of their (inherited) fields. */
-class EntryJson {
-  private readonly repeated = new Map<string, string>();
-
-  constructor(private readonly library: Library) {}
-
-  record(e: Entry): object {
-    const fields = this.library.fields(e);
-    const values: Record<string, string> = {};
-    const bibtex = e.format === 'bibtex';
-    for (const name in fields) {
-      const raw = fields[name].raw;
-      values[name] = !bibtex || LINK_FIELD.test(name) ? raw : REPEATING_FIELD.test(name) ? this.repeatedValue(raw) : latexToUnicode(raw);
-    }
-    return { key: e.key, type: e.type, file: e.file, line: e.line + 1, column: e.column + 1, fields: values };
-  }
-
-  private repeatedValue(raw: string): string {
-    let value = this.repeated.get(raw);
-    if (value === undefined) {
-      value = latexToUnicode(raw);
-      if (this.repeated.size < 100_000) this.repeated.set(raw, value);
-    }
-    return value;
-  }
 }
 
 /**
@@ -161,16 +135,47 @@ async function writeJsonArray<T>(out: Output, items: Iterable<T>, firstKey: stri
   out.write(first ? ']' : '\n]');
 }
 
-function* entriesOfFiles(library: Library, files: readonly string[]): Generator<Entry> {
-  for (const f of files) yield* library.entriesOf(f);
+/**
+ * Writes the entries' output: the first part from this thread, then the output thread's
+ * chunks in order (or, without one or if it fails, everything from this thread).
+ */
+async function writeEntries(out: Output, library: Library, entries: readonly Entry[], format: EntryFormat, thread: OutputThread | undefined): Promise<void> {
+  const serializer = new EntrySerializer(library, format);
+  // A thread pays only for a second half of several batches.
+  const split = thread && entries.length >= 4 * ENTRIES_PER_BATCH ? splitPoint(entries.length) : entries.length;
+  let written = 0;
+  const writeOwn = async (to: number) => {
+    for (; written < to; written = Math.min(to, written + ENTRIES_PER_BATCH)) {
+      out.write((format === 'json' ? (written === 0 ? '\n' : ',\n') : '') + serializer.batch(entries, written, Math.min(to, written + ENTRIES_PER_BATCH)));
+      await out.ready();
+      if (out.closed) return;
+    }
+  };
+  await writeOwn(split);
+  if (thread && split < entries.length && !out.closed) {
+    for await (const chunk of thread.chunks(entries.length)) {
+      out.writeBytes(chunk.bytes);
+      written = chunk.to;
+      await out.ready();
+      if (out.closed) break;
+    }
+  }
+  thread?.stop();
+  if (!out.closed) await writeOwn(entries.length);
 }
 
-async function parseCommand(args: string[], out: Output): Promise<number> {
+interface RunOptions {
+  /** The CLI bundle's path, which may start an output thread (parallel.ts); none in-process. */
+  script?: string;
+}
+
+async function parseCommand(args: string[], out: Output, options: RunOptions): Promise<number> {
   const json = args.includes('--json');
   const csl = args.includes('--csl');
   const paths = args.filter((a) => !a.startsWith('--'));
   if (paths.length === 0) fail('parse needs at least one file', true);
-  const { library, read, problems, diagnostics } = loadLibrary(paths);
+  const format: EntryFormat = json ? 'json' : 'text';
+  const { library, read, entries, problems, diagnostics, thread } = loadLibrary(paths, csl ? undefined : (collections) => OutputThread.start(options.script, collections, format));
   const files = read.map((f) => f.display);
   if (csl) {
     await writeJsonArray(out, files.flatMap((f) => library.papersOf(f)), 'id', toCslItem);
@@ -179,10 +184,9 @@ async function parseCommand(args: string[], out: Output): Promise<number> {
     return statusOf(problems);
   }
   if (json) {
-    out.write('{"entries": ');
-    const records = new EntryJson(library);
-    await writeJsonArray(out, entriesOfFiles(library, files), 'key', (e) => records.record(e));
-    out.write(',\n"diagnostics": ');
+    out.write('{"entries": [');
+    await writeEntries(out, library, entries, 'json', thread);
+    out.write(entries.length ? '\n],\n"diagnostics": ' : '],\n"diagnostics": ');
     await writeJsonArray(out, diagnostics, 'file', jsonDiagnostic);
     out.write(',\n"files": ');
     const outcomes = [
@@ -193,18 +197,11 @@ async function parseCommand(args: string[], out: Output): Promise<number> {
     out.write('}\n');
     return statusOf(problems);
   }
-  let n = 0;
-  for (const e of entriesOfFiles(library, files)) {
-    const { authors, year, title } = listingParts(e, library.inheritedFields(e));
-    out.line(`${e.file}:${e.line + 1}: @${e.type}{${e.key}}${authors ? ` ${authors}` : ''}${year ? ` (${year})` : ''}${title ? ` ${title}` : ''}`);
-    if (++n % ENTRIES_PER_TURN === 0) {
-      await out.ready();
-      if (out.closed) return statusOf(problems);
-    }
-  }
+  await writeEntries(out, library, entries, 'text', thread);
+  if (out.closed) return statusOf(problems);
   for (const d of diagnostics) out.line(diagnosticLine(d));
   const unread = problems.length ? `; ${problems.length} file${problems.length === 1 ? '' : 's'} could not be read` : '';
-  out.line(`${n} entries in ${files.length} file${files.length === 1 ? '' : 's'}, ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'}${unread}`);
+  out.line(`${entries.length} entries in ${files.length} file${files.length === 1 ? '' : 's'}, ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'}${unread}`);
   return statusOf(problems);
 }
 
@@ -278,12 +275,12 @@ async function checkCommand(args: string[], out: Output): Promise<number> {
 }
 
 /** Runs a command, writing to `out`; resolves the exit status. Output is complete once `out.finish()` resolves. */
-export async function main(argv: string[], out: Output): Promise<number> {
+export async function main(argv: string[], out: Output, options: RunOptions = {}): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {
       case 'parse':
-        return await parseCommand(args, out);
+        return await parseCommand(args, out, options);
       case 'search':
         return await searchCommand(args, out);
       case 'check':
@@ -317,7 +314,7 @@ async function runProcess(): Promise<void> {
   process.stdout.on('error', () => undefined);
   let status: number;
   try {
-    status = await main(process.argv.slice(2), out);
+    status = await main(process.argv.slice(2), out, { script: __filename });
   } catch (e) {
     process.stderr.write(`citelens: unexpected error: ${(e as Error).stack ?? e}\n`);
     status = 70;
@@ -326,4 +323,5 @@ async function runProcess(): Promise<void> {
   process.exitCode = status;
 }
 
-if (require.main === module) void runProcess();
+// The bundle is also the output thread's code (parallel.ts).
+if (!runOutputThreadIfWorker() && require.main === module) void runProcess();

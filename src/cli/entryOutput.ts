@@ -1,0 +1,103 @@
+/**
+ * `citelens parse` entries as output text, a batch at a time: as JSON records (one per line)
+ * or as listing lines. Both the main thread and the output thread (parallel.ts) use these, so
+ * the two halves of a big output are written the same way.
+ */
+import { parseCollection } from '../core/collection';
+import { decodeCollection } from '../core/encoding';
+import { latexToUnicode } from '../core/latex';
+import { Library } from '../core/library';
+import { Entry } from '../core/model';
+import { listingParts } from '../core/paper';
+
+export type EntryFormat = 'json' | 'text';
+
+/** Entries are serialised in batches of this many (and output backpressure checked between them). */
+export const ENTRIES_PER_BATCH = 256;
+
+/** A collection's bytes as read, with the name it is shown by (the entries' `file`). */
+export interface ReadCollection {
+  display: string;
+  bytes: Uint8Array;
+}
+
+/** The library of collections read in order: the same entries in the same order in every thread. */
+export function buildLibrary(collections: readonly ReadCollection[]): { library: Library; encodings: string[]; entries: Entry[] } {
+  const library = new Library();
+  const encodings: string[] = [];
+  for (const c of collections) {
+    const decoded = decodeCollection(c.bytes);
+    encodings.push(decoded.encoding);
+    library.setFile(parseCollection(decoded.text, c.display));
+  }
+  const entries = collections.flatMap((c) => library.entriesOf(c.display));
+  return { library, encodings, entries };
+}
+
+/** Fields whose values are addresses and keep their characters in the JSON output. */
+const LINK_FIELD = /^(url|doi|file|eprint)$/;
+
+/**
+ * Fields whose values repeat across a collection's entries (a proceedings' booktitle, the
+ * publisher): their display text is computed once per distinct value.
+ */
+const REPEATING_FIELD = /^(booktitle|journal|journaltitle|publisher|address|location|month|editor|series|organization|institution|school|howpublished|language|type)$/;
+
+/**
+ * Between two JSON records of a batch: records start with `{"key":`, and `},{"key":` occurs
+ * nowhere else (inside a string a quote is escaped; the nested `fields` object follows `:`).
+ */
+const BETWEEN_RECORDS = '},{"key":';
+const BETWEEN_LINES = '},\n{"key":';
+
+export class EntrySerializer {
+  private readonly repeated = new Map<string, string>();
+
+  constructor(
+    private readonly library: Library,
+    private readonly format: EntryFormat,
+  ) {}
+
+  /**
+   * Entries [from, to) as output text: JSON records joined by `,\n` (no leading or trailing
+   * separator), or listing lines each ending in a line break.
+   */
+  batch(entries: readonly Entry[], from: number, to: number): string {
+    if (this.format === 'text') {
+      let text = '';
+      for (let i = from; i < to; i++) text += this.line(entries[i]) + '\n';
+      return text;
+    }
+    const records: object[] = [];
+    for (let i = from; i < to; i++) records.push(this.record(entries[i]));
+    // One JSON.stringify of a batch is about twice as fast as one per record.
+    return JSON.stringify(records).slice(1, -1).replaceAll(BETWEEN_RECORDS, BETWEEN_LINES);
+  }
+
+  /** `file:line: @type{key} Oh et al. (2024) Title`. */
+  private line(e: Entry): string {
+    const { authors, year, title } = listingParts(e, this.library.inheritedFields(e));
+    return `${e.file}:${e.line + 1}: @${e.type}{${e.key}}${authors ? ` ${authors}` : ''}${year ? ` (${year})` : ''}${title ? ` ${title}` : ''}`;
+  }
+
+  /** Key, type, position and the display values of the entry's (inherited) fields. */
+  private record(e: Entry): object {
+    const fields = this.library.fields(e);
+    const values: Record<string, string> = {};
+    const bibtex = e.format === 'bibtex';
+    for (const name in fields) {
+      const raw = fields[name].raw;
+      values[name] = !bibtex || LINK_FIELD.test(name) ? raw : REPEATING_FIELD.test(name) ? this.repeatedValue(raw) : latexToUnicode(raw);
+    }
+    return { key: e.key, type: e.type, file: e.file, line: e.line + 1, column: e.column + 1, fields: values };
+  }
+
+  private repeatedValue(raw: string): string {
+    let value = this.repeated.get(raw);
+    if (value === undefined) {
+      value = latexToUnicode(raw);
+      if (this.repeated.size < 100_000) this.repeated.set(raw, value);
+    }
+    return value;
+  }
+}
