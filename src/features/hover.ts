@@ -1,14 +1,15 @@
-/** The paper behind a cited key, on hover, in LaTeX and Markdown. */
+/** The paper behind a cited key, on hover, in LaTeX and Markdown: its reference in the document's style first. */
 import * as vscode from 'vscode';
 import { citationKeyAt } from '../core/citeContext';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
-import { escapeMarkdown, paperDocumentation } from './paperMarkdown';
+import { ReferenceStyles } from '../vscode/referenceStyles';
+import { escapeMarkdown, formattedOf, paperDocumentation } from './paperMarkdown';
 
-export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollections): void {
+export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollections, styles: ReferenceStyles): void {
   ctx.own(
     vscode.languages.registerHoverProvider(CITING_DOCUMENTS, {
-      provideHover(document, position) {
+      async provideHover(document, position) {
         const syntax = syntaxOf(document);
         if (!syntax) return undefined;
         const found = citationKeyAt(document.getText(), document.offsetAt(position), syntax, readSettings().citeCommands);
@@ -22,7 +23,8 @@ export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollec
           return new vscode.Hover(md, range);
         }
         const fileLabel = vscode.workspace.asRelativePath(vscode.Uri.parse(paper.entry.file));
-        return new vscode.Hover(paperDocumentation(paper, { abstract: true, source: true, fileLabel }), range);
+        const formatted = await formattedOf(styles, paper, document, ctx);
+        return new vscode.Hover(paperDocumentation(paper, { abstract: true, source: true, fileLabel, formatted, copyLink: true }), range);
       },
     }),
   );

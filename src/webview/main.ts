@@ -11,6 +11,7 @@ import {
   AuthorPage, Card, FACET_KINDS, FacetEntry, FacetKind, FacetList, FacetLists, LibraryQuery, LibraryStatus, LibraryView, PAGE_SIZE, Selection,
   ToHost, ToWebview, TopicPage,
 } from '../core/libraryProtocol';
+import { visibleMarks } from '../core/inertText';
 
 interface VsCodeApi {
   postMessage(message: ToHost): void;
@@ -100,11 +101,8 @@ function post(message: ToHost): void {
 // ---------------------------------------------------------------------------------------
 // DOM helpers (text only)
 
-/** Bidi controls (U+202A–U+202E, U+2066–U+2069) and zero-width marks shown as visible marks. */
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
-function visibleText(s: string): string {
-  return s.replace(BIDI_CONTROLS, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
-}
+/** Control, bidi and zero-width characters shown as visible marks (src/core/inertText.ts). */
+const visibleText = visibleMarks;
 
 type Attrs = Record<string, string>;
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string, attrs?: Attrs): HTMLElementTagNameMap[K] {
@@ -282,8 +280,31 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'notice':
       showNotice(m.text);
       return;
+    case 'reference': {
+      references.set(m.key, { style: m.style, spans: m.spans });
+      for (const [, r] of rendered) if (r.key === m.key) showReference(r.card, m.key);
+      measure();
+      return;
+    }
   }
 });
+
+/** Formatted references received, by key (asked for on demand, one card at a time). */
+const references = new Map<string, { style: string; spans: Array<{ text: string; italic?: boolean; bold?: boolean }> }>();
+
+/** Shows a card's formatted reference (as text: italic runs are <i> elements holding text nodes). */
+function showReference(card: HTMLElement, key: string): void {
+  const ref = references.get(key);
+  const slot = card.querySelector<HTMLElement>('.reference');
+  if (!ref || !slot) return;
+  slot.textContent = '';
+  slot.hidden = false;
+  for (const span of ref.spans) {
+    const node = span.italic ? el('i', undefined, span.text) : span.bold ? el('b', undefined, span.text) : document.createTextNode(visibleText(span.text));
+    slot.append(node);
+  }
+  slot.append(el('span', 'reference-style', ref.style));
+}
 
 let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 function showNotice(text: string): void {
@@ -489,6 +510,7 @@ function renderSelectionBar(): void {
     el('span', 'selection-count', `${keys.length} selected`),
     button('Insert citations', 'primary', `Insert citations of the ${keys.length} selected papers`, () => post({ type: 'insert', keys })),
     button('Copy keys', 'secondary', 'Copy the selected keys', () => post({ type: 'copyKeys', keys })),
+    button('Copy references', 'secondary', 'Copy the formatted references of the selected papers', () => post({ type: 'copyReferences', keys })),
     button('Clear selection', 'secondary', 'Clear the selection', () => {
       selectedKeys.clear();
       renderSelectionBar();
@@ -652,6 +674,11 @@ function cardElement(c: Card, index: number): HTMLElement {
     card.append(topics);
   }
 
+  const reference = el('p', 'reference', undefined, { 'aria-label': 'Formatted reference' });
+  reference.hidden = true;
+  card.append(reference);
+  if (references.has(c.key)) showReference(card, c.key);
+
   if (c.abstract) {
     const details = el('details', 'abstract');
     details.append(el('summary', undefined, 'Abstract'), el('p', undefined, c.abstract));
@@ -663,6 +690,14 @@ function cardElement(c: Card, index: number): HTMLElement {
   actions.append(
     button('Insert citation', 'primary', `Insert a citation of ${c.key}`, () => post({ type: 'insert', keys: selectedKeys.has(c.key) && selectedKeys.size > 1 ? [...selectedKeys] : [c.key] })),
     button('Copy key', 'secondary', `Copy the key ${c.key}`, () => post({ type: 'copyKeys', keys: [c.key] })),
+    button('Reference', 'secondary show-reference', `Show the formatted reference of ${c.key}`, () => {
+      if (!reference.hidden) {
+        reference.hidden = true;
+        references.delete(c.key);
+        measure();
+      } else post({ type: 'formatReference', key: c.key });
+    }),
+    button('Copy reference', 'secondary', `Copy the formatted reference of ${c.key}`, () => post({ type: 'copyReferences', keys: selectedKeys.has(c.key) && selectedKeys.size > 1 ? [...selectedKeys] : [c.key] })),
     button('Open entry', 'secondary', `Open the entry of ${c.key} in ${c.file}`, () => post({ type: 'openEntry', key: c.key })),
   );
   if (c.hasLink) actions.append(button('Open link', 'secondary', `Open the DOI or URL of ${c.key}`, () => post({ type: 'openLink', key: c.key })));

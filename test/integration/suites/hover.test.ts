@@ -8,15 +8,30 @@ suite('hover', () => {
     await citelens();
   });
 
-  test('LaTeX: title, authors, year, abstract, keywords and the source line', async () => {
+  test('LaTeX: the reference (APA by default), abstract, keywords and the source line', async () => {
     const text = await hoverAt('latex', 'Shown by \\citep[p.~2]{elisa2024tda, kirchhof20|24pretrained}.');
     includes(text, 'Pretrained Visual Uncertainties');
-    includes(text, 'Michael Kirchhof');
+    includes(text, 'Kirchhof, M., Collier, M., Oh, S. J., & Kasneci, E. (2024). *Pretrained Visual Uncertainties*.');
+    includes(text, 'APA 7th edition');
+    includes(text, 'command:citelens.copyFormattedReference');
     includes(text, '2024');
     includes(text, 'Uncertainty estimation so far');
     includes(text, 'Uncertainty');
     match(text, /oh-group\.bib:\d+/);
     includes(text, 'command:citelens.openEntry');
+  });
+
+  test('the document\'s own style: \\bibliographystyle{IEEEtran} gives IEEE, biblatex style=nature gives Nature', async () => {
+    const ieee = await hoverAt('latex', '\\bibliographystyle{IEEEtran}\nShown by \\cite{kirchhof20|24pretrained}.');
+    includes(ieee, 'M. Kirchhof, M. Collier, S. J. Oh, and E. Kasneci,');
+    includes(ieee, 'IEEE (\\bibliographystyle{IEEEtran})');
+    const nature = await hoverAt('latex', '\\usepackage[backend=biber,style=nature]{biblatex}\nShown by \\cite{kirchhof20|24pretrained}.');
+    includes(nature, 'Kirchhof, M., Collier, M., Oh, S. J. & Kasneci, E.');
+  });
+
+  test('Markdown front matter csl: ieee.csl without such a file uses the bundled IEEE style', async () => {
+    const text = await hoverAt('markdown', '---\ncsl: ieee.csl\n---\nAs [@kirchhof20|24pretrained] show.');
+    includes(text, 'M. Kirchhof, M. Collier, S. J. Oh, and E. Kasneci,');
   });
 
   test('Markdown: [@key]', async () => {
