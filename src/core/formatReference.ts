@@ -9,7 +9,7 @@
  * list of styled spans that each surface escapes for itself (Markdown, DOM `textContent`,
  * the clipboard as plain text).
  */
-import CSL from 'citeproc';
+import type CiteprocModule from 'citeproc';
 import { CslItem, toCslItem } from './csl-export';
 import type { Paper } from './model';
 
@@ -35,9 +35,28 @@ const MARGIN_CLOSE = '\uE005';
 const MARKS = /[\uE000-\uE00F]/g;
 const FORMAT = 'citelens';
 
-let formatRegistered = false;
-function registerFormat(): void {
-  if (formatRegistered) return;
+type Citeproc = typeof CiteprocModule;
+let CSL: Citeproc | undefined;
+
+/**
+ * citeproc-js (380 KB minified) is loaded on first use, not when the extension starts: most
+ * sessions hover long after activation, and some never.
+ */
+async function loadCiteproc(): Promise<Citeproc> {
+  if (!CSL) {
+    const mod = (await import('citeproc')) as unknown as { default?: Citeproc } & Citeproc;
+    CSL = mod.default ?? mod;
+    registerFormat(CSL);
+  }
+  return CSL;
+}
+
+/** Builds a style (see CitationStyle); rejects with a readable message when it cannot be read. */
+export async function loadCitationStyle(xml: string, locales: LocaleLookup): Promise<CitationStyle> {
+  return new CitationStyle(await loadCiteproc(), xml, locales);
+}
+
+function registerFormat(CSL: Citeproc): void {
   const formats = CSL.Output.Formats as unknown as Record<string, Record<string, unknown>>;
   const text = formats.text;
   formats[FORMAT] = {
@@ -52,7 +71,6 @@ function registerFormat(): void {
     '@display/left-margin': (_state: unknown, s: string) => `${MARGIN_OPEN}${s}${MARGIN_CLOSE}`,
     '@display/indent': (_state: unknown, s: string) => ' ' + s,
   };
-  formatRegistered = true;
 }
 
 /** Locale XML by language tag (`en-US`), or undefined when not shipped. */
@@ -106,11 +124,10 @@ export class CitationStyle {
   private readonly engine: ReturnType<typeof createEngine>;
   private items = new Map<string, CslItem>();
 
-  /** Throws an Error with a readable message when the style or its locale cannot be read. */
-  constructor(xml: string, locales: LocaleLookup) {
-    registerFormat();
+  /** Throws an Error with a readable message when the style or its locale cannot be read. Use `loadCitationStyle`. */
+  constructor(csl: Citeproc, xml: string, locales: LocaleLookup) {
     this.info = styleInfo(xml);
-    this.engine = createEngine(xml, locales, (id) => this.items.get(id) ?? { id, type: 'article' });
+    this.engine = createEngine(csl, xml, locales, (id) => this.items.get(id) ?? { id, type: 'article' });
   }
 
   /** Reference-list entries of the items, in the style's order. */
@@ -145,7 +162,7 @@ export class CitationStyle {
   }
 }
 
-function createEngine(xml: string, locales: LocaleLookup, retrieveItem: (id: string) => CslItem) {
+function createEngine(CSL: Citeproc, xml: string, locales: LocaleLookup, retrieveItem: (id: string) => CslItem) {
   const sys = {
     retrieveLocale: (lang: string) => locales(lang) ?? locales(lang.split('-')[0]) ?? locales('en-US'),
     retrieveItem,

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { BUNDLED_LOCALES, BUNDLED_STYLES, DEFAULT_STYLE, StyleRequest, bundledStyleId, documentStyleRequest, yamlStyleRequest } from '../core/citationStyles';
-import { CitationStyle, FormattedReference, RichText, formattingItem } from '../core/formatReference';
+import { CitationStyle, FormattedReference, RichText, formattingItem, loadCitationStyle } from '../core/formatReference';
 import type { Paper } from '../core/model';
 import { CiteLensContext, syntaxOf } from './context';
 
@@ -118,7 +118,7 @@ export class ReferenceStyles {
     if (!pending) {
       pending = (async () => {
         const [xml, locales] = await Promise.all([read(), this.loadLocales()]);
-        return new CitationStyle(xml, (lang) => locales.get(lang));
+        return loadCitationStyle(xml, (lang) => locales.get(lang));
       })();
       this.styles.set(key, pending);
       // A failed load is retried next time (the file may be fixed).
