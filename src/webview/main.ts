@@ -734,11 +734,13 @@ function cardElement(c: Card, index: number): HTMLElement {
   card.append(reference);
   if (references.has(c.key)) showReference(card, c.key);
 
+  // The abstract opens from the actions row (its summary line would cost every card a line).
+  let abstract: HTMLDetailsElement | undefined;
   if (c.abstract) {
-    const details = el('details', 'abstract');
-    details.append(el('summary', undefined, 'Abstract'), el('p', undefined, c.abstract));
-    details.addEventListener('toggle', () => measure());
-    card.append(details);
+    abstract = el('details', 'abstract');
+    abstract.append(el('summary', undefined, 'Abstract'), el('p', undefined, c.abstract));
+    abstract.addEventListener('toggle', () => measure());
+    card.append(abstract);
   }
 
   const actions = el('div', 'actions');
@@ -756,6 +758,12 @@ function cardElement(c: Card, index: number): HTMLElement {
     button('Open entry', 'secondary', `Open the entry of ${c.key} in ${c.file}`, () => post({ type: 'openEntry', key: c.key })),
   );
   if (c.hasLink) actions.append(button('Open link', 'secondary', `Open the DOI or URL of ${c.key}`, () => post({ type: 'openLink', key: c.key })));
+  if (abstract) {
+    const details = abstract;
+    const toggle = button('Abstract', 'secondary abstract-toggle', `Show the abstract of ${c.key}`, () => (details.open = !details.open), { 'aria-expanded': 'false' });
+    details.addEventListener('toggle', () => toggle.setAttribute('aria-expanded', String(details.open)));
+    actions.append(toggle);
+  }
   card.append(actions);
 
   card.addEventListener('focus', () => {

@@ -422,7 +422,7 @@ uiTests(
         if (!authors.includes('<script>window.__pwned')) throw new Error(`authors shown as ${JSON.stringify(authors)}`);
         if (!(await f.textContent(`${card} .venue`)).includes('<a href="javascript:alert(2)">venue link</a>')) throw new Error('venue not literal');
         if (!(await f.textContent(`${card} .topics`)).includes('<b onmouseover="alert(4)">bold topic</b>')) throw new Error('topic not literal');
-        await f.click(`${card} .abstract summary`);
+        await f.click(`${card} button.abstract-toggle`);
         const abstract = await f.textContent(`${card} .abstract p`);
         if (!abstract.includes(`<svg onload="window.__pwned='svg'">`)) throw new Error(`abstract shown as ${JSON.stringify(abstract)}`);
         await f.hover(`${card} .topic`);
