@@ -112,6 +112,19 @@ async function closeFacets(f) {
   await f.waitForSelector('.facet-panel', { state: 'detached', timeout: 5000 });
 }
 
+/** The library webview frame other than `f` (the sidebar view when `f` is the panel). */
+async function otherLibraryFrame(ui, f) {
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    for (const frame of ui.page.frames()) {
+      if (frame === f || frame === ui.page.mainFrame() || frame.isDetached()) continue;
+      if (await frame.$('input.search').catch(() => null)) return frame;
+    }
+    await ui.page.waitForTimeout(200);
+  }
+  throw new Error('no second library webview');
+}
+
 /** Cards wholly inside the webview's viewport (below the sticky header). */
 async function fullyVisibleCards(f) {
   return f.evaluate(() => {
@@ -232,12 +245,23 @@ uiTests(
         const buttons = await f.$$eval('.facet-bar .facet-button', (els) => els.map((e) => e.textContent));
         if (buttons.length !== 5 || !buttons.every((b) => /^(Authors|Topics|Venues|Years|Collections)[\d,/]+$/.test(b))) throw new Error(`facet bar: ${buttons.join(' | ')}`);
         if (await f.$('.facet-panel')) throw new Error('a facet list is open at first');
-        // The header (search, facet bar, status) is short: the cards start near the top.
-        const listTop = await f.$eval('.cards', (e) => e.getBoundingClientRect().top);
-        if (listTop > 140) throw new Error(`the cards start ${listTop}px down`);
-        const shown = await fullyVisibleCards(f);
-        const height = await f.evaluate(() => window.innerHeight);
-        if (shown < Math.floor((height - listTop) / 200)) throw new Error(`${shown} cards fully visible in a ${height}px webview`);
+        // At 1600×857 the panel beside the editor shows at least 4 whole cards, the sidebar view at least 2.
+        await ui.page.setViewportSize({ width: 1600, height: 857 });
+        try {
+          await ui.page.waitForTimeout(800);
+          const shown = await fullyVisibleCards(f);
+          if (shown < 4) throw new Error(`${shown} cards fully visible in the panel at 1600×857`);
+          await ui.command('CiteLens: Focus on Library View');
+          const side = await otherLibraryFrame(ui, f);
+          await side.waitForSelector('.card', { timeout: 30000 });
+          await ui.page.waitForTimeout(800);
+          const inSidebar = await fullyVisibleCards(side);
+          await ui.screenshot('library-sidebar-1600');
+          if (inSidebar < 2) throw new Error(`${inSidebar} cards fully visible in the sidebar at 1600×857`);
+          await ui.command('View: Show Explorer');
+        } finally {
+          await ui.page.setViewportSize({ width: 1400, height: 900 });
+        }
         await openFacet(f, 'topics');
         const topics = await f.$$eval('.facet-panel.facet-topics .facet-value', (els) => els.map((e) => e.getAttribute('aria-label')));
         if (!topics.length) throw new Error('the Topics list is empty');
