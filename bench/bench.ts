@@ -69,6 +69,7 @@ function log(s: string): void {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = require('node:os').loadavg()[0];
   const acl = gunzipSync(readFileSync(aclGz)).toString('utf8');
   const aclFile = join(work, 'acl-anthology.bib');
   writeFileSync(aclFile, acl);
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
   const theirs = readers.find((r) => r.dataset === 'ACL Anthology' && r.result.reader === 'bibtex-parse')!.result;
   const results = {
     date: new Date().toISOString(),
-    machine: { cpus: require('node:os').cpus().length, node: process.version },
+    machine: { cpus: require('node:os').cpus().length, node: process.version, loadAverage: { start: Math.round(loadAtStart * 100) / 100, end: Math.round(require('node:os').loadavg()[0] * 100) / 100 } },
     readers: readers.map(({ dataset, result }) => ({ dataset, reader: result.reader, medianMs: Math.round(median(result.timesMs)), runsMs: result.timesMs.map(Math.round), peakRssMB: Math.round(result.maxRssMB), entries: result.entries, error: result.error })),
     speedupVsBibtexParse: Math.round((median(theirs.timesMs) / median(ours.timesMs)) * 10) / 10,
     brokenVariant: { broken: broken.brokenKeys.length, intact: broken.intactKeys.length, intactRecoveredIdentical: intactRecovered },
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
   writeFileSync(join(__dirname, 'results', 'core.json'), JSON.stringify(results, null, 2) + '\n');
 
   const md: string[] = [];
-  md.push(`# CiteLens core benchmark (${results.date.slice(0, 10)}, ${results.machine.cpus} cores, Node ${results.machine.node})`, '');
+  md.push(`# CiteLens core benchmark (${results.date.slice(0, 10)}, ${results.machine.cpus} cores, Node ${results.machine.node}, 1-minute load average ${results.machine.loadAverage.start} at start, ${results.machine.loadAverage.end} at end)`, '');
   md.push('| dataset | reader | median of runs | runs (ms) | peak RSS | entries |', '|---|---|---|---|---|---|');
   for (const r of results.readers) md.push(`| ${r.dataset} | ${r.reader} | ${r.medianMs} ms | ${r.runsMs.join(', ')} | ${r.peakRssMB} MB | ${r.error ? `0 (threw: ${r.error.slice(0, 60)})` : r.entries.toLocaleString('en-US')} |`);
   md.push('', `Our reader is **${results.speedupVsBibtexParse}×** faster than bibtex-parse on the ACL Anthology.`);

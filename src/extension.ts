@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './features/commands';
 import { registerFormattedReferences } from './features/formattedReferences';
 import { registerCompletion } from './features/completion';
-import { registerHover } from './features/hover';
+import { hoverProviderMs, registerHover } from './features/hover';
 import { CitationTarget, registerInsertCitation } from './features/insertCitation';
 import { LibraryService, registerLibrary } from './features/library';
 import { registerStatusBar } from './features/statusBar';
@@ -25,8 +25,8 @@ export interface CiteLensApi {
   collections: WorkspaceCollections;
   /** The library webviews' service (for tests). */
   library: LibraryService;
-  /** When `activate` started and ended (Date.now()), for the benchmark. */
-  timings: { activateStart: number; activateEnd: number };
+  /** When `activate` started and ended (Date.now()), and the last hovers' provider times (ms), for the benchmark. */
+  timings: { activateStart: number; activateEnd: number; hoverProviderMs: readonly number[] };
 }
 
 export function activate(context: vscode.ExtensionContext): CiteLensApi {
@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): CiteLensApi {
   const library = registerLibrary(ctx, collections, citationTarget, styles);
   // Indexing starts after activation returns.
   collections.start();
-  return { collections, library, timings: { activateStart, activateEnd: Date.now() } };
+  return { collections, library, timings: { activateStart, activateEnd: Date.now(), hoverProviderMs } };
 }
 
 export function deactivate(): void {}

@@ -6,26 +6,39 @@ import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vs
 import { ReferenceStyles } from '../vscode/referenceStyles';
 import { escapeMarkdown, formattedOf, paperDocumentation } from './paperMarkdown';
 
+/** How long the last hovers took in the provider (ms, formatting included), for the benchmark. */
+export const hoverProviderMs: number[] = [];
+const TIMINGS_KEPT = 1000;
+
 export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollections, styles: ReferenceStyles): void {
   ctx.own(
     vscode.languages.registerHoverProvider(CITING_DOCUMENTS, {
       async provideHover(document, position) {
-        const syntax = syntaxOf(document);
-        if (!syntax) return undefined;
-        const found = citationKeyAt(document.getText(), document.offsetAt(position), syntax, readSettings().citeCommands);
-        if (!found) return undefined;
-        const range = new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));
-        const paper = collections.library.paper(found.key);
-        if (!paper) {
-          if (!collections.isReady) return undefined;
-          const md = new vscode.MarkdownString();
-          md.appendMarkdown(escapeMarkdown(`No entry with the key "${found.key}" in the workspace's collections.`));
-          return new vscode.Hover(md, range);
+        const started = performance.now();
+        try {
+          return await hoverAt(document, position);
+        } finally {
+          if (hoverProviderMs.push(performance.now() - started) > TIMINGS_KEPT) hoverProviderMs.shift();
         }
-        const fileLabel = vscode.workspace.asRelativePath(vscode.Uri.parse(paper.entry.file));
-        const formatted = await formattedOf(styles, paper, document, ctx);
-        return new vscode.Hover(paperDocumentation(paper, { abstract: true, source: true, fileLabel, formatted, copyLink: true }), range);
       },
     }),
   );
+
+  async function hoverAt(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const syntax = syntaxOf(document);
+    if (!syntax) return undefined;
+    const found = citationKeyAt(document.getText(), document.offsetAt(position), syntax, readSettings().citeCommands);
+    if (!found) return undefined;
+    const range = new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));
+    const paper = collections.library.paper(found.key);
+    if (!paper) {
+      if (!collections.isReady) return undefined;
+      const md = new vscode.MarkdownString();
+      md.appendMarkdown(escapeMarkdown(`No entry with the key "${found.key}" in the workspace's collections.`));
+      return new vscode.Hover(md, range);
+    }
+    const fileLabel = vscode.workspace.asRelativePath(vscode.Uri.parse(paper.entry.file));
+    const formatted = await formattedOf(styles, paper, document, ctx);
+    return new vscode.Hover(paperDocumentation(paper, { abstract: true, source: true, fileLabel, formatted, copyLink: true }), range);
+  }
 }
