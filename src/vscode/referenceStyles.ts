@@ -29,6 +29,8 @@ export class ReferenceStyles {
   private locales: Map<string, string> | undefined;
   private readonly references = new WeakMap<Paper, Map<string, FormattedReference>>();
   private readonly warned = new Set<string>();
+  /** The style request of each open document at its version (a hover must not re-scan a long document). */
+  private requests = new WeakMap<vscode.TextDocument, { version: number; request: Promise<StyleRequest | undefined> }>();
 
   constructor(private readonly ctx: CiteLensContext) {
     ctx.own(
@@ -40,6 +42,8 @@ export class ReferenceStyles {
     ctx.own(
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (/\.csl$/i.test(d.uri.path)) this.styles.delete(d.uri.toString());
+        // A project's style may have changed: documents ask again.
+        if (/(^|\/)_quarto\.ya?ml$/i.test(d.uri.path)) this.requests = new WeakMap();
       }),
     );
   }
@@ -95,7 +99,15 @@ export class ReferenceStyles {
     return { style: await this.load(`bundled:${id}`, () => readText(uri)), id: `bundled:${id}`, from };
   }
 
-  private async requestOf(document: vscode.TextDocument): Promise<StyleRequest | undefined> {
+  private requestOf(document: vscode.TextDocument): Promise<StyleRequest | undefined> {
+    const cached = this.requests.get(document);
+    if (cached && cached.version === document.version) return cached.request;
+    const request = this.readRequest(document);
+    this.requests.set(document, { version: document.version, request });
+    return request;
+  }
+
+  private async readRequest(document: vscode.TextDocument): Promise<StyleRequest | undefined> {
     const syntax = syntaxOf(document);
     if (!syntax) return undefined;
     const own = documentStyleRequest(document.getText(), syntax);
