@@ -1,7 +1,8 @@
 /** Hover on cited keys through `vscode.executeHoverProvider`. */
-import { includes, match, ok } from '../assert';
+import * as vscode from 'vscode';
+import { equal, includes, match, ok } from '../assert';
 import { before, suite, test } from '../harness';
-import { citelens, hoverAt } from './util';
+import { citelens, hoverAt, openWithCursor } from './util';
 
 suite('hover', () => {
   before(async () => {
@@ -47,5 +48,27 @@ suite('hover', () => {
   test('an undefined key says so', async () => {
     const text = await hoverAt('latex', '\\cite{no-such-ke|y}');
     includes(text, 'No entry with the key');
+  });
+
+  test('Copy Formatted Reference and Copy Citation: the setting\'s style without a document, the document\'s with one', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const one = await vscode.commands.executeCommand<{ text: string; style: string }>('citelens.copyFormattedReference', ['kirchhof2024pretrained']);
+    equal(one?.text, 'Kirchhof, M., Collier, M., Oh, S. J., & Kasneci, E. (2024). Pretrained Visual Uncertainties.');
+    includes(one?.style ?? '', 'American Psychological Association');
+    const cite = await vscode.commands.executeCommand<{ text: string }>('citelens.copyCitation', ['kirchhof2024pretrained']);
+    equal(cite?.text, '(Kirchhof et al., 2024)');
+    // With an IEEE document in the editor: numbered reference list and numeric citation.
+    const { doc } = await openWithCursor('latex', '\\bibliographystyle{IEEEtran}\nSee \\cite{kirchhof2024pretrained}|.');
+    await vscode.window.showTextDocument(doc);
+    const list = await vscode.commands.executeCommand<{ text: string }>('citelens.copyFormattedReference', ['kirchhof2024pretrained', 'elisa2024tda']);
+    const lines = (list?.text ?? '').split('\n');
+    equal(lines.length, 2, list?.text);
+    match(lines[0], /^\[1\] M\. Kirchhof, M\. Collier, S\. J\. Oh, and E\. Kasneci, “Pretrained Visual Uncertainties\.” 2024\.$/);
+    match(lines[1], /^\[2\] /);
+    equal((await vscode.commands.executeCommand<{ text: string }>('citelens.copyCitation', ['kirchhof2024pretrained', 'elisa2024tda']))?.text, '[1], [2]');
+    // The clipboard holds what was copied (where the host has one).
+    const clip = await vscode.env.clipboard.readText();
+    ok(clip === '[1], [2]' || clip === '', `clipboard: ${clip}`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
