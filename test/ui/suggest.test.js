@@ -30,11 +30,11 @@ uiTests('ui', { workspace: 'test/fixtures/workspace' }, [
       await ui.typeAtEnd('\n\\cite{kirchhof2024pre');
       await ui.waitForFirstSuggestion('kirchhof2024pretrained');
       const row = ui.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row.focused');
-      // The label's description is VS Code's qualifier label (right of the key).
-      const description = await row.locator('.qualifier-label').first().textContent();
-      if (!/Kirchhof et al\. \(2024\) — Pretrained Visual Uncertainties/.test(description || '')) throw new Error(`row description: ${description}; row: ${await row.textContent()}`);
+      // The key, then the label's description (VS Code draws it right of the key).
+      const rowText = (await row.textContent()) || '';
+      if (!/^kirchhof2024pretrained\s*Kirchhof et al\. \(2024\) — Pretrained Visual Uncertainties$/.test(rowText.trim())) throw new Error(`row: ${rowText}`);
       // Open the details pane if VS Code has it collapsed (it remembers the choice).
-      const details = ui.page.locator('.editor-widget.suggest-details-container .suggest-details');
+      const details = ui.page.locator('.suggest-details').first();
       if (!(await details.isVisible().catch(() => false))) await ui.page.keyboard.press('Control+Space');
       await ui.page.waitForFunction(() => /Kirchhof, M\., Collier, M\., Oh, S\. J\., & Kasneci, E\. \(2024\)/.test(document.querySelector('.suggest-details')?.textContent || ''), null, { timeout: 15000 });
       const text = await details.textContent();
