@@ -87,15 +87,20 @@ function visibleCards(f) {
     await ui.page.screenshot({ path: light });
     console.log(`wrote ${light}`);
 
-    // README, dark: an author page with a formatted reference shown.
+    // README, dark: an author page (Seong Joon Oh, many co-authors) with a formatted reference shown.
     await f.click('.chip.clear');
     await f.waitForFunction(() => !document.querySelector('.chip'), null, { timeout: 15000 });
     await f.click('.facet-button-topics');
-    await f.click('.card .author >> nth=0');
+    await f.fill('input.search', '');
+    await f.type('input.search', 'kirchhof pretrained', { delay: 20 });
+    await f.waitForSelector('.card[data-key="kirchhof2024pretrained"]', { timeout: 15000 });
+    await f.click('.card[data-key="kirchhof2024pretrained"] .author >> text=Seong Joon Oh');
     await f.waitForSelector('.page-header .page-title', { timeout: 15000 });
     await f.click('.card button.show-reference >> nth=0');
     await f.waitForSelector('.card .reference:not([hidden])', { timeout: 15000 });
     await pickTheme(ui, 'Dark Modern', true);
+    await ui.page.mouse.move(5, 500);
+    await ui.page.waitForTimeout(500);
     const dark = path.join(MEDIA, 'screenshot-library-dark.png');
     await ui.page.screenshot({ path: dark });
     console.log(`wrote ${dark}`);

@@ -74,7 +74,7 @@ const BOILERPLATE = new Set(
   university association annual international meeting article chapter code available publicly github com http https www org url doi arxiv
   et al i.e e.g ie eg etc via fig figure table section simple flexible relative accurate fast strong powerful diverse multiple single
   towards beyond rethinking revisiting unified simply stronger faster whole full fully non estimate estimates estimated estimating
-  trained compared findings empirical one four five six seven eight nine ten
+  trained compared findings empirical substantial progress one four five six seven eight nine ten
   enhanced enhancing adaptive dynamic description conditions third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth`.split(/\s+/),
 );
 
