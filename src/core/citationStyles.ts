@@ -120,3 +120,16 @@ export function documentStyleRequest(text: string, syntax: DocumentSyntax | stri
   if (syntax === 'markdown') return yamlStyleRequest(frontMatter(text));
   return undefined;
 }
+
+/**
+ * The parent of a dependent CSL style (most journal styles from Zotero's repository are
+ * dependent: metadata and a link to the style that does the formatting), as the style id it
+ * links to (`nature` for `http://www.zotero.org/styles/nature`), or undefined for an
+ * independent style.
+ */
+export function independentParent(xml: string): string | undefined {
+  const link = /<link\b[^>]*\brel="independent-parent"[^>]*>/.exec(xml)?.[0];
+  if (!link) return undefined;
+  const href = /\bhref="([^"]+)"/.exec(link)?.[1];
+  return href?.replace(/\/+$/, '').replace(/^.*\//, '') || undefined;
+}

@@ -5,7 +5,7 @@
  * cached (a reference per paper object: papers are replaced when their file changes).
  */
 import * as vscode from 'vscode';
-import { BUNDLED_LOCALES, BUNDLED_STYLES, DEFAULT_STYLE, StyleRequest, bundledStyleId, documentStyleRequest, yamlStyleRequest } from '../core/citationStyles';
+import { BUNDLED_LOCALES, BUNDLED_STYLES, DEFAULT_STYLE, StyleRequest, bundledStyleId, documentStyleRequest, independentParent, yamlStyleRequest } from '../core/citationStyles';
 import { CitationStyle, FormattedReference, RichText, formattingItem, loadCitationStyle } from '../core/formatReference';
 import type { Paper } from '../core/model';
 import { CiteLensContext, syntaxOf } from './context';
@@ -23,9 +23,12 @@ export interface ChosenStyle {
 
 /** A CSL file read from a workspace must stay small (a real style is under 100 KB). */
 const MAX_STYLE_BYTES = 2_000_000;
+/** How long a CSL file that could not be read is not asked for again. */
+const RETRY_MS = 5_000;
 
 export class ReferenceStyles {
   private readonly styles = new Map<string, Promise<CitationStyle>>();
+  private readonly fileStyles = new Map<string, Promise<ChosenStyle>>();
   private locales: Map<string, string> | undefined;
   private readonly references = new WeakMap<Paper, Map<string, FormattedReference>>();
   private readonly warned = new Set<string>();
@@ -41,7 +44,10 @@ export class ReferenceStyles {
     // A CSL file edited in the workspace is read again on next use.
     ctx.own(
       vscode.workspace.onDidSaveTextDocument((d) => {
-        if (/\.csl$/i.test(d.uri.path)) this.styles.delete(d.uri.toString());
+        if (/\.csl$/i.test(d.uri.path)) {
+          this.styles.delete(d.uri.toString());
+          this.fileStyles.delete(d.uri.toString());
+        }
         // A project's style may have changed: documents ask again.
         if (/(^|\/)_quarto\.ya?ml$/i.test(d.uri.path)) this.requests = new WeakMap();
       }),
@@ -54,7 +60,7 @@ export class ReferenceStyles {
     if (request?.kind === 'file' && document) {
       const uri = resolveNear(document.uri, request.path);
       try {
-        return { style: await this.load(uri.toString(), () => readText(uri)), id: uri.toString(), from: request.from };
+        return await this.fileStyle(uri, request.from);
       } catch (e) {
         // A named style we ship (`csl: ieee.csl` without the file) is still the one meant.
         const bundled = bundledStyleId(request.path);
@@ -92,6 +98,30 @@ export class ReferenceStyles {
     const id = bundledStyleId(value ?? '');
     if (!id && value) this.warnOnce(`setting:${value}`, `The setting citelens.citationStyle names "${value}", which is not a bundled style (${BUNDLED_STYLES.map((s) => s.id).join(', ')}): using APA.`);
     return id ?? DEFAULT_STYLE;
+  }
+
+  /** A CSL file named by a document (read once; again after it is saved). */
+  private fileStyle(uri: vscode.Uri, from: string): Promise<ChosenStyle> {
+    const key = uri.toString();
+    let pending = this.fileStyles.get(key);
+    if (!pending) {
+      pending = (async (): Promise<ChosenStyle> => {
+        const xml = await readText(uri);
+        // A dependent style (a journal's name over another style) formats as its parent.
+        const parent = independentParent(xml);
+        if (parent) {
+          const bundled = bundledStyleId(parent);
+          if (!bundled) throw new Error(`it is a dependent style whose parent "${parent}" is not bundled`);
+          return this.bundled(bundled, from);
+        }
+        return { style: await this.load(key, async () => xml), id: key, from };
+      })();
+      this.fileStyles.set(key, pending);
+      // A missing or broken file is tried again a little later (not on every hover: in the
+      // web host each try is a round trip to the workbench).
+      pending.catch(() => setTimeout(() => this.fileStyles.get(key) === pending && this.fileStyles.delete(key), RETRY_MS));
+    }
+    return pending.then((chosen) => ({ ...chosen, from }));
   }
 
   private async bundled(id: string, from: string): Promise<ChosenStyle> {

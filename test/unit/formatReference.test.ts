@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseBibtex } from '../../src/core/bibtex';
 import { Library } from '../../src/core/library';
 import { CitationStyle, formattingItem, loadCitationStyle, plainText, referenceText, styleInfo } from '../../src/core/formatReference';
-import { BUNDLED_LOCALES, BUNDLED_STYLES, bundledStyleId, documentStyleRequest } from '../../src/core/citationStyles';
+import { BUNDLED_LOCALES, BUNDLED_STYLES, bundledStyleId, documentStyleRequest, independentParent } from '../../src/core/citationStyles';
 import { visibleMarks } from '../../src/core/inertText';
 
 const cslDir = join(__dirname, '..', '..', 'media', 'csl');
@@ -187,6 +187,12 @@ describe('the document\'s citation style', () => {
   test('Markdown front matter csl: (quoted, commented), not outside the front matter', () => {
     assert.deepEqual(documentStyleRequest('---\ntitle: x\ncsl: "styles/my ieee.csl" # ours\n---\nText', 'markdown'), { kind: 'file', path: 'styles/my ieee.csl', from: 'csl: styles/my ieee.csl' });
     assert.equal(documentStyleRequest('Text\n\ncsl: ieee.csl\n', 'markdown'), undefined);
+  });
+
+  test('a dependent style names its parent; an independent one none', () => {
+    const dependent = '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" default-locale="en-GB"><info><title>Nature Communications</title><link href="http://www.zotero.org/styles/nature-communications" rel="self"/><link href="http://www.zotero.org/styles/nature" rel="independent-parent"/></info></style>';
+    assert.equal(independentParent(dependent), 'nature');
+    assert.equal(independentParent(readFileSync(join(cslDir, 'apa.csl'), 'utf8')), undefined);
   });
 
   test('a CSL file name we ship means the bundled style', () => {

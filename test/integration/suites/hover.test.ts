@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { equal, includes, match, ok } from '../assert';
 import { before, suite, test } from '../harness';
-import { citelens, hoverAt, openWithCursor } from './util';
+import { citelens, hoverAt, openWithCursor, removeQuietly, workspaceUri, writeText } from './util';
 
 suite('hover', () => {
   before(async () => {
@@ -33,6 +33,26 @@ suite('hover', () => {
   test('Markdown front matter csl: ieee.csl without such a file uses the bundled IEEE style', async () => {
     const text = await hoverAt('markdown', '---\ncsl: ieee.csl\n---\nAs [@kirchhof20|24pretrained] show.');
     includes(text, 'M. Kirchhof, M. Collier, S. J. Oh, and E. Kasneci,');
+  });
+
+  test('a dependent CSL file next to the document (a journal over Nature) formats as its parent', async () => {
+    const style = workspaceUri('tmp-journal.csl');
+    const doc = workspaceUri('tmp-journal.md');
+    try {
+      await writeText(style, '<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" default-locale="en-GB"><info><title>Some Nature Journal</title><id>http://www.zotero.org/styles/some-nature-journal</id><link href="http://www.zotero.org/styles/nature" rel="independent-parent"/></info></style>\n');
+      const text = '---\ncsl: tmp-journal.csl\n---\nAs [@kirchhof2024pretrained] show.\n';
+      await writeText(doc, text);
+      const opened = await vscode.workspace.openTextDocument(doc);
+      const position = opened.positionAt(text.indexOf('kirchhof') + 4);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', opened.uri, position);
+      const shown = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n').replace(/\\([\\`*_{}[\]()#+\-.!|<>~&:$])/g, '$1');
+      includes(shown, 'Kirchhof, M., Collier, M., Oh, S. J. & Kasneci, E.');
+      includes(shown, 'Nature (csl: tmp-journal.csl)');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await removeQuietly(doc);
+      await removeQuietly(style);
+    }
   });
 
   test('Markdown: [@key]', async () => {
