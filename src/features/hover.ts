@@ -9,6 +9,8 @@ import { escapeMarkdown, formattedOf, paperDocumentation } from './paperMarkdown
 /** How long the last hovers took in the provider (ms, formatting included), for the benchmark. */
 export const hoverProviderMs: number[] = [];
 const TIMINGS_KEPT = 1000;
+/** After indexing, how long the host should have been left alone before the style is built. */
+const WARM_DELAY_MS = 2000;
 
 export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollections, styles: ReferenceStyles): void {
   ctx.own(
@@ -23,6 +25,17 @@ export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollec
       },
     }),
   );
+
+  // The first hover would otherwise wait for citeproc to load and the style to be built
+  // (a few hundred milliseconds for APA): build the style of the document being written once
+  // indexing is done and the host is idle. No paper is formatted before it is shown.
+  void collections.whenReady().then(() => {
+    const timer = setTimeout(() => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor && syntaxOf(editor.document)) styles.styleFor(editor.document).catch(() => undefined);
+    }, WARM_DELAY_MS);
+    ctx.own({ dispose: () => clearTimeout(timer) });
+  });
 
   async function hoverAt(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const syntax = syntaxOf(document);
