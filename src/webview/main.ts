@@ -50,7 +50,8 @@ let back: LibraryQuery[] = (saved?.back ?? []).filter((q) => validSavedQuery(q))
 let forward: LibraryQuery[] = (saved?.forward ?? []).filter((q) => validSavedQuery(q)).slice(-HISTORY_MAX);
 const selectedKeys = new Set<string>(Array.isArray(saved?.selectedKeys) ? saved!.selectedKeys.filter((k) => typeof k === 'string') : []);
 /** The facet whose list is open under the compact facet bar (none at first: the cards get the room). */
-let openFacet: FacetKind | undefined = Array.isArray(saved?.openFacets) ? saved!.openFacets.find((k) => FACET_KINDS.includes(k)) : undefined;
+// (A saved list of several is the state of the earlier facet sidebar: start closed.)
+let openFacet: FacetKind | undefined = Array.isArray(saved?.openFacets) && saved!.openFacets.length === 1 ? saved!.openFacets.find((k) => FACET_KINDS.includes(k)) : undefined;
 let authorFilter = typeof saved?.authorFilter === 'string' ? saved.authorFilter : '';
 let restoreScrollY = typeof saved?.scrollY === 'number' ? saved.scrollY : 0;
 
