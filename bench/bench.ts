@@ -36,6 +36,11 @@ interface ReaderResult {
   error?: string;
 }
 
+interface FormattingResult {
+  papers: number;
+  styles: Array<{ style: string; buildMs: number; p50Ms: number; p95Ms: number; maxMs: number; failed: number }>;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -67,6 +72,7 @@ function log(s: string): void {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = require('node:os').loadavg()[0];
   const acl = gunzipSync(readFileSync(aclGz)).toString('utf8');
   const aclFile = join(work, 'acl-anthology.bib');
   writeFileSync(aclFile, acl);
@@ -118,12 +124,21 @@ async function main(): Promise<void> {
 
   log('the CLI as whole processes…');
   const cli = await benchCli(aclFile, RUNS);
+  // 4. The design card's search library as the baseline to beat: MiniSearch (tuned) and our
+  // index side by side on the first 10,000 ACL papers (MiniSearch takes minutes on all 88,000).
+  log('search index vs MiniSearch: first 10,000 ACL papers…');
+  const baseline: SearchBenchResult[] = [];
+  for (const engine of ['PaperIndex', 'MiniSearch tuned']) baseline.push(runWorker<SearchBenchResult>('index-worker.ts', [aclFile, 'ACL, first 10,000', engine, '10000']));
+
+  // 5. Formatted references (citeproc-js): engine build and one reference, as a first hover.
+  log('formatted references (citeproc-js) on 1,000 ACL papers…');
+  const formatting = runWorker<FormattingResult>('format-worker.ts', [aclFile]);
 
   const ours = readers.find((r) => r.dataset === 'ACL Anthology' && r.result.reader === 'citelens')!.result;
   const theirs = readers.find((r) => r.dataset === 'ACL Anthology' && r.result.reader === 'bibtex-parse')!.result;
   const results = {
     date: new Date().toISOString(),
-    machine: { cpus: require('node:os').cpus().length, node: process.version },
+    machine: { cpus: require('node:os').cpus().length, node: process.version, loadAverage: { start: Math.round(loadAtStart * 100) / 100, end: Math.round(require('node:os').loadavg()[0] * 100) / 100 } },
     readers: readers.map(({ dataset, result }) => ({ dataset, reader: result.reader, medianMs: Math.round(median(result.timesMs)), runsMs: result.timesMs.map(Math.round), peakRssMB: Math.round(result.maxRssMB), entries: result.entries, error: result.error })),
     speedupVsBibtexParse: Math.round((median(theirs.timesMs) / median(ours.timesMs)) * 10) / 10,
     brokenVariant: { broken: broken.brokenKeys.length, intact: broken.intactKeys.length, intactRecoveredIdentical: intactRecovered },
@@ -132,12 +147,14 @@ async function main(): Promise<void> {
     searchableRunsMs: searchableRuns.map((r) => r.searchableMs),
     search,
     cli,
+    searchBaseline: baseline,
+    formatting,
   };
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'core.json'), JSON.stringify(results, null, 2) + '\n');
 
   const md: string[] = [];
-  md.push(`# CiteLens core benchmark (${results.date.slice(0, 10)}, ${results.machine.cpus} cores, Node ${results.machine.node})`, '');
+  md.push(`# CiteLens core benchmark (${results.date.slice(0, 10)}, ${results.machine.cpus} cores, Node ${results.machine.node}, 1-minute load average ${results.machine.loadAverage.start} at start, ${results.machine.loadAverage.end} at end)`, '');
   md.push('| dataset | reader | median of runs | runs (ms) | peak RSS | entries |', '|---|---|---|---|---|---|');
   for (const r of results.readers) md.push(`| ${r.dataset} | ${r.reader} | ${r.medianMs} ms | ${r.runsMs.join(', ')} | ${r.peakRssMB} MB | ${r.error ? `0 (threw: ${r.error.slice(0, 60)})` : r.entries.toLocaleString('en-US')} |`);
   md.push('', `Our reader is **${results.speedupVsBibtexParse}×** faster than bibtex-parse on the ACL Anthology.`);
@@ -145,7 +162,9 @@ async function main(): Promise<void> {
   md.push(`Generated 90,000-entry collection (${results.generatedRead.sizeMB} MB): read in ${results.generatedRead.medianMs} ms (median), peak RSS ${results.generatedRead.peakRssMB} MB.`);
   md.push(`ACL Anthology searchable (key, authors, title, venue, year) **${searchable.searchableMs} ms** after reading starts (median of 3 fresh processes: ${results.searchableRunsMs.join(', ')} ms; read ${searchable.readMs}, parse and model ${searchable.parseAndModelMs}, papers ${searchable.papersMs}, index phase 1 ${searchable.indexPhase1Ms} ms); abstracts indexed ${searchable.abstractsMs} ms later; heap ${searchable.heapMB} MB, peak RSS ${searchable.peakRssMB} MB.`, '');
   md.push('| index | dataset | entries | with abstract | phase 1 | phase 2 (abstracts) | memory (heap + typed arrays) | p50 | p95 | p99 | max | found in top 20 |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const s of search) md.push(`| ${s.engine} | ${s.dataset} | ${s.entries.toLocaleString('en-US')} | ${s.withAbstract.toLocaleString('en-US')} | ${Math.round(s.phase1Ms)} ms | ${Math.round(s.phase2Ms)} ms | ${Math.round(s.heapMB)} MB | ${s.p50Ms} ms | ${s.p95Ms} ms | ${s.p99Ms} ms | ${s.maxMs} ms | ${s.recallAt20} |`);
+  for (const s of [...search, ...baseline]) md.push(`| ${s.engine} | ${s.dataset} | ${s.entries.toLocaleString('en-US')} | ${s.withAbstract.toLocaleString('en-US')} | ${Math.round(s.phase1Ms)} ms | ${Math.round(s.phase2Ms)} ms | ${Math.round(s.heapMB)} MB | ${s.p50Ms} ms | ${s.p95Ms} ms | ${s.p99Ms} ms | ${s.maxMs} ms | ${s.recallAt20} |`);
+  md.push('', `Formatted references (citeproc-js, ${formatting.papers.toLocaleString('en-US')} ACL papers, each formatted once as a first hover does):`, '', '| style | engine built | p50 | p95 | max | failed |', '|---|---|---|---|---|---|');
+  for (const f of formatting.styles) md.push(`| ${f.style} | ${f.buildMs} ms | ${f.p50Ms} ms | ${f.p95Ms} ms | ${f.maxMs} ms | ${f.failed} |`);
   md.push('', ...cliMarkdown(cli));
   writeFileSync(join(__dirname, 'results', 'core.md'), md.join('\n') + '\n');
   process.stdout.write(md.join('\n') + '\n');

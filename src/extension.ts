@@ -1,8 +1,9 @@
 /** Composes CiteLens's features; each registers its own disposables on the context. */
 import * as vscode from 'vscode';
 import { registerCommands } from './features/commands';
+import { registerFormattedReferences } from './features/formattedReferences';
 import { registerCompletion } from './features/completion';
-import { registerHover } from './features/hover';
+import { hoverProviderMs, registerHover } from './features/hover';
 import { CitationTarget, registerInsertCitation } from './features/insertCitation';
 import { LibraryService, registerLibrary } from './features/library';
 import { registerStatusBar } from './features/statusBar';
@@ -16,6 +17,7 @@ import { registerSymbols } from './features/symbols';
 import { CitingDocuments } from './vscode/citingDocuments';
 import { WorkspaceCollections } from './vscode/collections';
 import { CiteLensContext } from './vscode/context';
+import { ReferenceStyles } from './vscode/referenceStyles';
 import { createCollectionReader } from './vscode/workerReader';
 
 export interface CiteLensApi {
@@ -23,8 +25,8 @@ export interface CiteLensApi {
   collections: WorkspaceCollections;
   /** The library webviews' service (for tests). */
   library: LibraryService;
-  /** When `activate` started and ended (Date.now()), for the benchmark. */
-  timings: { activateStart: number; activateEnd: number };
+  /** When `activate` started and ended (Date.now()), and the last hovers' provider times (ms), for the benchmark. */
+  timings: { activateStart: number; activateEnd: number; hoverProviderMs: readonly number[] };
 }
 
 export function activate(context: vscode.ExtensionContext): CiteLensApi {
@@ -32,9 +34,10 @@ export function activate(context: vscode.ExtensionContext): CiteLensApi {
   const ctx = new CiteLensContext(context);
   context.subscriptions.push(ctx);
   const collections = new WorkspaceCollections(ctx, createCollectionReader(context, (m) => ctx.log(m)));
+  const styles = new ReferenceStyles(ctx);
   registerCommands(ctx, collections);
-  registerCompletion(ctx, collections);
-  registerHover(ctx, collections);
+  registerCompletion(ctx, collections, styles);
+  registerHover(ctx, collections, styles);
   registerStatusBar(ctx, collections);
   const documents = new CitingDocuments(ctx, collections);
   registerDefinition(ctx, collections, documents);
@@ -46,10 +49,11 @@ export function activate(context: vscode.ExtensionContext): CiteLensApi {
   registerSymbols(ctx, collections);
   const citationTarget = new CitationTarget(ctx);
   registerInsertCitation(ctx, collections, citationTarget);
-  const library = registerLibrary(ctx, collections, citationTarget);
+  registerFormattedReferences(ctx, collections, styles);
+  const library = registerLibrary(ctx, collections, citationTarget, styles);
   // Indexing starts after activation returns.
   collections.start();
-  return { collections, library, timings: { activateStart, activateEnd: Date.now() } };
+  return { collections, library, timings: { activateStart, activateEnd: Date.now(), hoverProviderMs } };
 }
 
 export function deactivate(): void {}

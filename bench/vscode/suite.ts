@@ -27,7 +27,7 @@ interface Api {
     readonly index: { readonly size: number };
     readonly onDidChange: vscode.Event<void>;
   };
-  timings?: { activateStart: number; activateEnd: number };
+  timings?: { activateStart: number; activateEnd: number; hoverProviderMs?: readonly number[] };
 }
 
 interface RunConfig {
@@ -310,7 +310,10 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
     hoverMs.push(ms);
     if (!hovers.length) emptyHovers++;
   }
-  out.hover = { ...stats(hoverMs), emptyHovers };
+  // The provider's own time (formatting in the document's citation style included), as the
+  // extension recorded it: the round trip above adds the workbench connection.
+  const providerMs = api.timings?.hoverProviderMs?.slice(-hoverMs.length) ?? [];
+  out.hover = { ...stats(hoverMs), emptyHovers, ...(providerMs.length ? { provider: stats([...providerMs]) } : {}) };
   log(`hover ${JSON.stringify(out.hover)}`);
 
   if (config.edits) await measureEdits(folder, plan, doc, setCite, complete, origin, out, notes, log);

@@ -26,6 +26,9 @@ const CSL_TYPES: Record<string, string> = {
   software: 'software',
 };
 
+/** BibTeX's thesis types name the degree. */
+const THESIS_GENRES: Record<string, string> = { phdthesis: 'PhD thesis', mastersthesis: 'Master’s thesis' };
+
 export type CslItem = Record<string, unknown>;
 
 function cslName(p: Person): Record<string, string> {
@@ -48,8 +51,18 @@ export function toCslItem(paper: Paper): CslItem {
   }
   const container = paperField(paper, 'journaltitle') || paperField(paper, 'journal') || paperField(paper, 'booktitle');
   if (container) item['container-title'] = container;
+  if (paper.type === 'inbook' && !container && paperField(paper, 'chapter')) item['chapter-number'] = paperField(paper, 'chapter');
+  const publisher = paperField(paper, 'publisher') || paperField(paper, 'school') || paperField(paper, 'institution') || paperField(paper, 'organization');
+  if (publisher) item.publisher = publisher;
+  const place = paperField(paper, 'address') || paperField(paper, 'location');
+  if (place) item['publisher-place'] = place;
+  const genre = THESIS_GENRES[paper.type] ?? (paper.type === 'thesis' || paper.type === 'techreport' || paper.type === 'report' ? paperField(paper, 'type') : '');
+  if (genre) item.genre = genre;
+  const accessed = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(paperField(paper, 'urldate'));
+  if (accessed) item.accessed = { 'date-parts': [accessed.slice(1).filter(Boolean).map(Number)] };
   const simple: Array<[string, string]> = [
-    ['publisher', 'publisher'],
+    ['edition', 'edition'],
+    ['series', 'collection-title'],
     ['volume', 'volume'],
     ['number', 'issue'],
     ['pages', 'page'],

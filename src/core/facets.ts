@@ -46,14 +46,82 @@ function venueLabel(venue: string): string {
   return venue.replace(/\s+/g, ' ').trim();
 }
 
-/** Id of a keyword topic. */
+/**
+ * Id of a keyword topic: case, accents, hyphens and spacing folded (`Large-scale ML` and
+ * `large scale ML` are one topic). A keyword naming an arXiv category (`cs.CV`,
+ * `Computer Vision (cs.CV)`) is that category's topic.
+ */
 export function topicId(keyword: string): string {
-  return 'topic:' + foldForSearch(keyword.replace(/\s+/g, ' ').trim());
+  const cls = arxivClassOfKeyword(keyword);
+  if (cls) return arxivTopicId(cls.code);
+  return 'topic:' + foldForSearch(keyword.replace(/[\s_\-‐–]+/g, ' ').trim());
 }
 
-/** Id of an arXiv primary class (`arxiv:cs.LG`). */
+/** Id of an arXiv primary class (`arxiv:cs.LG`); the archive is case-folded, the subject kept (`cs.cv` → `cs.CV`). */
 export function arxivTopicId(cls: string): string {
-  return 'arxiv:' + cls.trim();
+  return 'arxiv:' + normalizeArxivClass(cls.trim());
+}
+
+const ARXIV_ARCHIVES = 'cs|math|stat|physics|eess|econ|q-bio|q-fin|astro-ph|cond-mat|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nlin|nucl-ex|nucl-th|quant-ph';
+const ARXIV_CODE = new RegExp(`^(${ARXIV_ARCHIVES})(?:\\.([A-Za-z][A-Za-z-]*))?$`, 'i');
+const LABELLED_ARXIV = new RegExp(`^(.*\\S)\\s*\\(\\s*((?:${ARXIV_ARCHIVES})(?:\\.[A-Za-z][A-Za-z-]*)?)\\s*\\)$`, 'i');
+
+function normalizeArxivClass(code: string): string {
+  const m = ARXIV_CODE.exec(code);
+  if (!m) return code;
+  const archive = m[1].toLowerCase();
+  if (!m[2]) return archive;
+  // Subjects are upper case in cs/q-bio/…, mixed in math (`math.AG`), and upper in stat (`stat.ML`).
+  return `${archive}.${m[2].length <= 2 ? m[2].toUpperCase() : m[2]}`;
+}
+
+/** The arXiv category a keyword names (`cs.CV` or `Computer Vision (cs.CV)`), with its label if labelled. */
+export function arxivClassOfKeyword(keyword: string): { code: string; label?: string } | undefined {
+  const k = keyword.replace(/\s+/g, ' ').trim();
+  const labelled = LABELLED_ARXIV.exec(k);
+  if (labelled) return { code: normalizeArxivClass(labelled[2]), label: `${labelled[1]} (${normalizeArxivClass(labelled[2])})` };
+  if (ARXIV_CODE.test(k) && k.includes('.')) return { code: normalizeArxivClass(k) };
+  return undefined;
+}
+
+/** Names of common arXiv categories, for a class given without a labelled keyword. */
+const ARXIV_NAMES: Record<string, string> = {
+  'cs.AI': 'Artificial Intelligence', 'cs.CL': 'Computation and Language', 'cs.CV': 'Computer Vision', 'cs.LG': 'Machine Learning',
+  'cs.CR': 'Cryptography and Security', 'cs.CY': 'Computers and Society', 'cs.DB': 'Databases', 'cs.DC': 'Distributed Computing',
+  'cs.DS': 'Data Structures and Algorithms', 'cs.GR': 'Graphics', 'cs.HC': 'Human-Computer Interaction', 'cs.IR': 'Information Retrieval',
+  'cs.IT': 'Information Theory', 'cs.MA': 'Multiagent Systems', 'cs.MM': 'Multimedia', 'cs.NE': 'Neural and Evolutionary Computing',
+  'cs.PL': 'Programming Languages', 'cs.RO': 'Robotics', 'cs.SD': 'Sound', 'cs.SE': 'Software Engineering', 'cs.SI': 'Social and Information Networks',
+  'stat.ML': 'Machine Learning (Statistics)', 'stat.ME': 'Methodology', 'eess.IV': 'Image and Video Processing', 'eess.AS': 'Audio and Speech Processing',
+  'eess.SP': 'Signal Processing', 'math.OC': 'Optimization and Control', 'q-bio.NC': 'Neurons and Cognition', 'quant-ph': 'Quantum Physics',
+};
+
+/**
+ * A paper's topics (keywords, then its arXiv class) with stable ids, each once: a category
+ * and its labelled keyword form are one topic, shown with the label.
+ */
+export function paperTopics(p: Paper): Array<{ id: string; label: string }> {
+  const out: Array<{ id: string; label: string }> = [];
+  const seen = new Set<string>();
+  for (const k of p.keywords) {
+    const label = k.replace(/\s+/g, ' ').trim();
+    if (!label) continue;
+    const cls = arxivClassOfKeyword(label);
+    const id = cls ? arxivTopicId(cls.code) : topicId(label);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({ id, label: cls ? (cls.label ?? arxivDisplay(cls.code)) : label });
+  }
+  const cls = p.arxivClass.trim();
+  if (cls) {
+    const id = arxivTopicId(cls);
+    if (!seen.has(id)) out.push({ id, label: arxivDisplay(normalizeArxivClass(cls)) });
+  }
+  return out;
+}
+
+function arxivDisplay(code: string): string {
+  const name = ARXIV_NAMES[code];
+  return name ? `${name} (${code})` : code;
 }
 
 type FacetKind = keyof Facets;
@@ -63,11 +131,8 @@ export function paperFacetIds(p: Paper, kind: FacetKind): string[] {
   switch (kind) {
     case 'authors':
       return p.authors.map(personKey);
-    case 'topics': {
-      const ids = p.keywords.filter((k) => k.trim()).map(topicId);
-      if (p.arxivClass.trim()) ids.push(arxivTopicId(p.arxivClass));
-      return ids;
-    }
+    case 'topics':
+      return paperTopics(p).map((t) => t.id);
     case 'venues': {
       const venue = venueLabel(p.venue);
       return venue ? [venueId(venue)] : [];
@@ -139,20 +204,7 @@ export function computeFacets(papers: Iterable<Paper>, options: FacetOptions = {
       seenAuthors.add(id);
       authors.add(id, formatName(a));
     }
-    const seenTopics = new Set<string>();
-    for (const k of p.keywords) {
-      const label = k.replace(/\s+/g, ' ').trim();
-      if (!label) continue;
-      const id = topicId(label);
-      if (seenTopics.has(id)) continue;
-      seenTopics.add(id);
-      topics.add(id, label);
-    }
-    const cls = p.arxivClass.trim();
-    if (cls) {
-      const id = arxivTopicId(cls);
-      if (!seenTopics.has(id)) topics.add(id, cls);
-    }
+    for (const t of paperTopics(p)) topics.add(t.id, t.label);
     const venue = venueLabel(p.venue);
     if (venue) venues.add(venueId(venue), venue);
     if (p.year) years.add(p.year, p.year);

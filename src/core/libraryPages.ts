@@ -8,7 +8,7 @@
  * other venue would add. Per-paper facet ids are cached per paper object.
  */
 import type { Paper } from './model';
-import { arxivTopicId, topicId, venueId } from './facets';
+import { paperTopics, venueId } from './facets';
 import { foldForSearch, formatName, personKey } from './names';
 import { DerivedTopics } from './topics';
 import {
@@ -155,13 +155,7 @@ export class LibraryPages {
     let f = this.facetCache.get(p);
     if (f && f.topicsVersion === this.topicsVersion) return f;
     const authors = f?.authors ?? uniqueLinks(p.authors.map((a) => ({ id: personKey(a), label: formatName(a) })));
-    const topics: Link[] = [];
-    for (const k of p.keywords) {
-      const label = k.replace(/\s+/g, ' ').trim();
-      if (label) topics.push({ id: topicId(label), label });
-    }
-    const cls = p.arxivClass.trim();
-    if (cls) topics.push({ id: arxivTopicId(cls), label: cls });
+    const topics: Link[] = paperTopics(p);
     for (const t of this.topics.topicsOf(p)) topics.push({ id: t.id, label: t.label, derived: true });
     const venue = p.venue.replace(/\s+/g, ' ').trim();
     f = {

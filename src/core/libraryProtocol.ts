@@ -100,6 +100,10 @@ export type ToHost =
   | { type: 'facetSearch'; requestId: number; query: LibraryQuery; kind: FacetKind; filter: string }
   | { type: 'insert'; keys: string[] }
   | { type: 'copyKeys'; keys: string[] }
+  /** The formatted reference of one card, shown on demand. */
+  | { type: 'formatReference'; key: string }
+  /** Copy the formatted references of papers (several: a reference list). */
+  | { type: 'copyReferences'; keys: string[] }
   | { type: 'openEntry'; key: string }
   | { type: 'openLink'; key: string };
 
@@ -123,7 +127,8 @@ export type ToWebview =
   | { type: 'facetValues'; requestId: number; kind: FacetKind; list: FacetList }
   /** The library changed: re-run the current query. */
   | { type: 'changed' }
-  | { type: 'notice'; text: string };
+  | { type: 'notice'; text: string }
+  | { type: 'reference'; key: string; style: string; spans: Array<{ text: string; italic?: boolean; bold?: boolean }> };
 
 /** Most text hits a query collects before facets and paging (best first). */
 export const SEARCH_CAP = 5000;

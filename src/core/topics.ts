@@ -26,12 +26,14 @@ export interface DerivedTopic {
 interface TermBag {
   terms: string[];
   weights: number[];
+  /** Terms seen in the title (a single word must be, to be one of the paper's topics). */
+  inTitle: Set<string>;
 }
 
 const TITLE_WEIGHT = 2;
 const ABSTRACT_WEIGHT = 1;
-/** Phrases are more telling than single words. */
-const PHRASE_BONUS = 1.6;
+/** Phrases are more telling than single words: preferred whenever a paper has one. */
+const PHRASE_BONUS = 2.5;
 /** Derived topics per paper. */
 const TOPICS_PER_PAPER = 3;
 /** A topic must be shared by at least this many papers (a single word: one more), and this share of a big library… */
@@ -40,6 +42,8 @@ const MIN_SHARE = 0.0003;
 /** …and by at most this share of them. */
 const MAX_SHARE = 0.12;
 const SMALL_MAX_PAPERS = 3;
+/** A single word may be the topic of at most this share of the papers. */
+const SINGLE_MAX_SHARE = 0.04;
 /** Abstracts beyond this length add little and cost time. */
 const ABSTRACT_CHARS = 2500;
 /** Papers read between two yields of `updating`. */
@@ -70,7 +74,30 @@ const BOILERPLATE = new Set(
   university association annual international meeting article chapter code available publicly github com http https www org url doi arxiv
   et al i.e e.g ie eg etc via fig figure table section simple flexible relative accurate fast strong powerful diverse multiple single
   towards beyond rethinking revisiting unified simply stronger faster whole full fully non estimate estimates estimated estimating
+  trained compared findings empirical substantial progress one four five six seven eight nine ten
   enhanced enhancing adaptive dynamic description conditions third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth`.split(/\s+/),
+);
+
+/**
+ * Everyday English words: fine inside a phrase (`age estimation`, `hand pose`), too general
+ * to be a topic alone (a reader sees "age" or "hand" on a card and learns nothing).
+ */
+const GENERAL_WORDS = new Set(
+  `age ages hand hands head heads face faces body eye eyes light lights hard soft online offline level levels human humans people person stage stages
+  cloud clouds region regions description descriptions text texts word words image images picture video videos sound voice world life time times
+  day days year years place places part parts side sides point points line lines form forms case cases group groups kind kinds area areas
+  change changes place game games home house room water fire air food money power energy space field fields system systems process processes
+  model models data dataset datasets network networks learning training test tests testing input inputs output outputs feature features
+  information knowledge quality quantity size scale scales value values rate rates degree degrees range ranges step steps stage phase phases
+  view views scene scenes object objects thing things action actions event events story stories question questions answer answers
+  hidden open closed real fake true false simple complex common rare short long deep shallow wide narrow early late old young big little
+  right left top bottom front back inside outside upper lower local global general specific natural artificial visual physical social
+  detecting detection detect recognizing recognition recognize updating update updates reliable grounded linear compare comparing
+  variance downstream memory memories identity relation relations expert experts consistency attribute attributes gender pose prompt prompts
+  classifier classifiers alignment encoder encoders decoder decoders module modules head layer layers block blocks unit units target targets
+  generative discriminative invariant attention generation prediction predictions classification estimation representation representations
+  understanding reasoning search planning control language vision speech music art health medicine education law business
+  measuring referring quantifying fewer dual arbitrary joint preference preferences popular`.split(/\s+/),
 );
 
 function isNoise(word: string): boolean {
@@ -229,8 +256,9 @@ export class DerivedTopics {
     if (!bag) {
       const weights = new Map<string, number>();
       collect(p.title, TITLE_WEIGHT, weights, this.labels);
+      const inTitle = new Set(weights.keys());
       collect(p.abstract.slice(0, ABSTRACT_CHARS), ABSTRACT_WEIGHT, weights, this.labels);
-      bag = { terms: [...weights.keys()], weights: [...weights.values()] };
+      bag = { terms: [...weights.keys()], weights: [...weights.values()], inTitle };
       this.bags.set(p, bag);
     }
     return bag;
@@ -247,8 +275,11 @@ export class DerivedTopics {
     for (let i = 0; i < bag.terms.length; i++) {
       const term = bag.terms[i];
       const df = this.df.get(term) ?? 0;
-      // Single words are noisier than phrases: they must be shared a little more widely.
-      const min = term.includes(' ') ? minDf : minDf + 1;
+      // Single words are noisier than phrases: they must be specific (no everyday word, in
+      // the title, at most a few percent of the papers) and shared a little more widely.
+      const phrase = term.includes(' ');
+      if (!phrase && (GENERAL_WORDS.has(term) || !bag.inTitle.has(term) || df > Math.max(minDf + 1, n * SINGLE_MAX_SHARE))) continue;
+      const min = phrase ? minDf : minDf + 1;
       if (df >= min && df <= maxDf) scores[i] = bag.weights[i] * Math.log(n / df);
     }
     const out: DerivedTopic[] = [];

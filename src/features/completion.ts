@@ -12,11 +12,13 @@ import { formatAuthorsShort } from '../core/names';
 import { SearchHit } from '../core/search';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf, typstCompletionEnabled } from '../vscode/context';
-import { paperDocumentation } from './paperMarkdown';
+import { visibleMarks } from '../core/inertText';
+import { ReferenceStyles } from '../vscode/referenceStyles';
+import { formattedOf, paperDocumentation } from './paperMarkdown';
 
 const MAX_ITEMS = 50;
 
-export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceCollections): void {
+export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceCollections, styles: ReferenceStyles): void {
   const newest = new NewestPapers(collections, ctx);
   const provider: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position, token) {
@@ -38,13 +40,16 @@ export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceC
       const siblings = new Set(context.siblings);
       const items = hits
         .filter((h) => !siblings.has(h.key))
-        .map((hit, i) => completionItem(hit.paper, i, typed, inserting, replacing));
+        .map((hit, i) => completionItem(hit.paper, i, typed, inserting, replacing, document));
       if (syntax === 'typst') for (const item of items) typstInsertText(document, item, context);
       return new vscode.CompletionList(items, true);
     },
-    resolveCompletionItem(item) {
-      const paper = papersOfItems.get(item);
-      if (paper) item.documentation = paperDocumentation(paper, { abstract: true, source: false });
+    async resolveCompletionItem(item) {
+      const of = papersOfItems.get(item);
+      if (!of) return item;
+      // The focused item only: its reference in the document's style, then links and the abstract.
+      const formatted = await formattedOf(styles, of.paper, of.document, ctx);
+      item.documentation = paperDocumentation(of.paper, { abstract: true, source: false, formatted });
       return item;
     },
   };
@@ -94,23 +99,31 @@ function newer(a: Paper, b: Paper): boolean {
   return ya !== yb ? ya > yb : a.key < b.key;
 }
 
-function completionItem(paper: Paper, rank: number, typed: string, inserting: vscode.Range, replacing: vscode.Range): vscode.CompletionItem {
-  const who = formatAuthorsShort(paper.authors, paper.etAl) || 'Anonymous';
-  const label: vscode.CompletionItemLabel = {
-    label: paper.key,
-    detail: ` ${who}${paper.year ? ` (${paper.year})` : ''}`,
-    description: paper.title,
-  };
+/** Longest title in a list row (the row is one line; the details pane has the rest). */
+const MAX_ROW_TITLE = 160;
+
+/** "Surname et al. (Year) — Title", as a reader names a paper; invisible characters shown as marks. */
+export function paperSummary(paper: Paper): string {
+  const who = formatAuthorsShort(paper.authors, paper.etAl) || formatAuthorsShort(paper.editors, false) || 'Anonymous';
+  const title = paper.title.replace(/\s+/g, ' ').trim();
+  const shortTitle = title.length > MAX_ROW_TITLE ? title.slice(0, MAX_ROW_TITLE - 1) + '…' : title;
+  return visibleMarks(`${who}${paper.year ? ` (${paper.year})` : ''}${shortTitle ? ` — ${shortTitle}` : ''}`);
+}
+
+function completionItem(paper: Paper, rank: number, typed: string, inserting: vscode.Range, replacing: vscode.Range, document: vscode.TextDocument): vscode.CompletionItem {
+  const summary = paperSummary(paper);
+  // The key, then who, when and what: the description is the row's readable part.
+  const label: vscode.CompletionItemLabel = { label: paper.key, description: summary };
   const item = new vscode.CompletionItem(label, vscode.CompletionItemKind.Reference);
   item.insertText = paper.key;
   item.range = { inserting, replacing };
   item.filterText = typed;
   item.sortText = String(rank).padStart(4, '0');
-  item.detail = `${who}${paper.year ? ` (${paper.year})` : ''} — ${paper.title}`;
+  item.detail = summary;
   // The abstract and the rest come with resolveCompletionItem, for the focused item only:
   // 50 items with abstracts would make every keystroke's list ten times bigger.
-  papersOfItems.set(item, paper);
+  papersOfItems.set(item, { paper, document });
   return item;
 }
 
-const papersOfItems = new WeakMap<vscode.CompletionItem, Paper>();
+const papersOfItems = new WeakMap<vscode.CompletionItem, { paper: Paper; document: vscode.TextDocument }>();

@@ -91,11 +91,11 @@ export function registerInsertCitation(ctx: CiteLensContext, collections: Worksp
 }
 
 /** A multi-select quick pick searching the index as you type. */
-function pickPapers(collections: WorkspaceCollections): Promise<string[] | undefined> {
+export function pickPapers(collections: WorkspaceCollections, title = 'CiteLens: Insert Citation', action = 'insert'): Promise<string[] | undefined> {
   return new Promise((resolve) => {
     const pick = vscode.window.createQuickPick<PaperItem>();
-    pick.title = 'CiteLens: Insert Citation';
-    pick.placeholder = 'Search authors, title, year, venue, abstract or key; Space to select several, Enter to insert';
+    pick.title = title;
+    pick.placeholder = `Search authors, title, year, venue, abstract or key; Space to select several, Enter to ${action}`;
     pick.canSelectMany = true;
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;

@@ -13,8 +13,10 @@ import { LibraryPages, linkOf } from '../core/libraryPages';
 import { LibraryQuery, LibraryStatus, PAGE_SIZE, ToHost, ToWebview, FACET_KINDS } from '../core/libraryProtocol';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CiteLensContext } from '../vscode/context';
+import { ReferenceStyles } from '../vscode/referenceStyles';
 import { CitationTarget } from './insertCitation';
-import { OPEN_ENTRY_COMMAND } from './paperMarkdown';
+import { writingDocument } from './formattedReferences';
+import { COPY_REFERENCE_COMMAND, OPEN_ENTRY_COMMAND, formattedOf } from './paperMarkdown';
 
 export const LIBRARY_VIEW = 'citelens.library';
 export const LIBRARY_PANEL = 'citelens.libraryPanel';
@@ -33,6 +35,7 @@ export class LibraryService {
     private readonly ctx: CiteLensContext,
     private readonly collections: WorkspaceCollections,
     readonly target: CitationTarget,
+    readonly styles: ReferenceStyles,
   ) {
     this.pages = new LibraryPages({
       papers: () => collections.index.papers(),
@@ -131,6 +134,16 @@ export class LibraryService {
 
   hasKey(key: string): boolean {
     return this.collections.index.get(key) !== undefined;
+  }
+
+  /** A paper's reference in the style of the document being written (else the setting's). */
+  async formatted(key: string): Promise<Extract<ToWebview, { type: 'reference' }> | undefined> {
+    const paper = this.collections.index.get(key);
+    if (!paper) return undefined;
+    const formatted = await formattedOf(this.styles, paper, writingDocument(), this.ctx);
+    if (!formatted) return undefined;
+    const label = formatted.reference.label;
+    return { type: 'reference', key, style: formatted.style, spans: label ? [{ text: label + ' ' }, ...formatted.reference.text] : formatted.reference.text };
   }
 }
 
@@ -235,6 +248,19 @@ export class LibraryWebview implements vscode.Disposable {
         await this.post({ type: 'notice', text: `Copied ${keys.join(', ')}.` });
         return;
       }
+      case 'formatReference': {
+        const reference = await this.service.formatted(m.key);
+        if (reference) await this.post(reference);
+        else await this.post({ type: 'notice', text: 'The reference could not be formatted (see CiteLens: Show Output).' });
+        return;
+      }
+      case 'copyReferences': {
+        const keys = m.keys.filter((k) => this.service.hasKey(k));
+        if (!keys.length) return;
+        const copied = await vscode.commands.executeCommand<{ style: string } | undefined>(COPY_REFERENCE_COMMAND, keys);
+        if (copied) await this.post({ type: 'notice', text: `Copied ${keys.length === 1 ? `the reference of ${keys[0]}` : `${keys.length} references`} (${copied.style}).` });
+        return;
+      }
       case 'openEntry': {
         const at = this.service.entryLocation(m.key);
         if (!at) return;
@@ -290,7 +316,9 @@ function validMessage(raw: unknown): ToHost | undefined {
       return isNumber(m.requestId) && validQuery(m.query) && (FACET_KINDS as readonly unknown[]).includes(m.kind) && isString(m.filter) ? (m as ToHost) : undefined;
     case 'insert':
     case 'copyKeys':
+    case 'copyReferences':
       return isStringArray(m.keys) ? (m as ToHost) : undefined;
+    case 'formatReference':
     case 'openEntry':
     case 'openLink':
       return isString(m.key) ? (m as ToHost) : undefined;
@@ -344,8 +372,8 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 </html>`;
 }
 
-export function registerLibrary(ctx: CiteLensContext, collections: WorkspaceCollections, target: CitationTarget): LibraryService {
-  const service = new LibraryService(ctx, collections, target);
+export function registerLibrary(ctx: CiteLensContext, collections: WorkspaceCollections, target: CitationTarget, styles: ReferenceStyles): LibraryService {
+  const service = new LibraryService(ctx, collections, target, styles);
   ctx.own(
     vscode.window.registerWebviewViewProvider(
       LIBRARY_VIEW,

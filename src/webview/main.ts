@@ -11,6 +11,7 @@ import {
   AuthorPage, Card, FACET_KINDS, FacetEntry, FacetKind, FacetList, FacetLists, LibraryQuery, LibraryStatus, LibraryView, PAGE_SIZE, Selection,
   ToHost, ToWebview, TopicPage,
 } from '../core/libraryProtocol';
+import { visibleMarks } from '../core/inertText';
 
 interface VsCodeApi {
   postMessage(message: ToHost): void;
@@ -27,6 +28,7 @@ interface SavedState {
   forward: LibraryQuery[];
   selectedKeys: string[];
   scrollY: number;
+  /** The facet whose list is open under the facet bar (at most one). */
   openFacets: FacetKind[];
   authorFilter: string;
 }
@@ -47,9 +49,9 @@ let query: LibraryQuery = validSavedQuery(saved?.query) ?? { text: '', selection
 let back: LibraryQuery[] = (saved?.back ?? []).filter((q) => validSavedQuery(q)).slice(-HISTORY_MAX);
 let forward: LibraryQuery[] = (saved?.forward ?? []).filter((q) => validSavedQuery(q)).slice(-HISTORY_MAX);
 const selectedKeys = new Set<string>(Array.isArray(saved?.selectedKeys) ? saved!.selectedKeys.filter((k) => typeof k === 'string') : []);
-/** Open facet sections: by default all but venues and collections; in a narrow sidebar the long author list starts closed so the cards show. */
-const DEFAULT_OPEN_FACETS: FacetKind[] = window.innerWidth >= 720 ? ['authors', 'topics', 'years'] : ['topics', 'years'];
-const openFacets = new Set<FacetKind>(Array.isArray(saved?.openFacets) ? saved!.openFacets.filter((k) => FACET_KINDS.includes(k)) : DEFAULT_OPEN_FACETS);
+/** The facet whose list is open under the compact facet bar (none at first: the cards get the room). */
+// (A saved list of several is the state of the earlier facet sidebar: start closed.)
+let openFacet: FacetKind | undefined = Array.isArray(saved?.openFacets) && saved!.openFacets.length === 1 ? saved!.openFacets.find((k) => FACET_KINDS.includes(k)) : undefined;
 let authorFilter = typeof saved?.authorFilter === 'string' ? saved.authorFilter : '';
 let restoreScrollY = typeof saved?.scrollY === 'number' ? saved.scrollY : 0;
 
@@ -87,7 +89,7 @@ function saveState(): void {
     forward,
     selectedKeys: [...selectedKeys],
     scrollY: window.scrollY,
-    openFacets: [...openFacets],
+    openFacets: openFacet ? [openFacet] : [],
     authorFilter,
   };
   vscode.setState(state);
@@ -100,11 +102,8 @@ function post(message: ToHost): void {
 // ---------------------------------------------------------------------------------------
 // DOM helpers (text only)
 
-/** Bidi controls (U+202A–U+202E, U+2066–U+2069) and zero-width marks shown as visible marks. */
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
-function visibleText(s: string): string {
-  return s.replace(BIDI_CONTROLS, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
-}
+/** Control, bidi and zero-width characters shown as visible marks (src/core/inertText.ts). */
+const visibleText = visibleMarks;
 
 type Attrs = Record<string, string>;
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string, attrs?: Attrs): HTMLElementTagNameMap[K] {
@@ -142,17 +141,17 @@ search.value = query.text;
 searchRow.append(navBack, navForward, search);
 const statusLine = el('div', 'status', '', { role: 'status', 'aria-live': 'polite' });
 const chips = el('div', 'chips', undefined, { 'aria-label': 'Active filters' });
-header.append(searchRow, statusLine, chips);
+const facetPane = el('nav', 'facets', undefined, { 'aria-label': 'Facets' });
+header.append(searchRow, facetPane, statusLine, chips);
 
 const layout = el('div', 'layout');
-const facetPane = el('nav', 'facets', undefined, { 'aria-label': 'Facets' });
 const main = el('main', 'results-pane');
 const pageHeader = el('section', 'page-header', undefined, { 'aria-live': 'polite' });
 const selectionBar = el('div', 'selection-bar', undefined, { role: 'toolbar', 'aria-label': 'Selected papers' });
 const emptyState = el('div', 'empty');
 const list = el('div', 'cards', undefined, { role: 'list', 'aria-label': 'Papers' });
 main.append(pageHeader, selectionBar, emptyState, list);
-layout.append(facetPane, main);
+layout.append(main);
 const notice = el('div', 'notice', '', { role: 'status', 'aria-live': 'polite' });
 app.append(header, layout, notice);
 
@@ -282,8 +281,31 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'notice':
       showNotice(m.text);
       return;
+    case 'reference': {
+      references.set(m.key, { style: m.style, spans: m.spans });
+      for (const [, r] of rendered) if (r.key === m.key) showReference(r.card, m.key);
+      measure();
+      return;
+    }
   }
 });
+
+/** Formatted references received, by key (asked for on demand, one card at a time). */
+const references = new Map<string, { style: string; spans: Array<{ text: string; italic?: boolean; bold?: boolean }> }>();
+
+/** Shows a card's formatted reference (as text: italic runs are <i> elements holding text nodes). */
+function showReference(card: HTMLElement, key: string): void {
+  const ref = references.get(key);
+  const slot = card.querySelector<HTMLElement>('.reference');
+  if (!ref || !slot) return;
+  slot.textContent = '';
+  slot.hidden = false;
+  for (const span of ref.spans) {
+    const node = span.italic ? el('i', undefined, span.text) : span.bold ? el('b', undefined, span.text) : document.createTextNode(visibleText(span.text));
+    slot.append(node);
+  }
+  slot.append(el('span', 'reference-style', ref.style));
+}
 
 let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 function showNotice(text: string): void {
@@ -381,52 +403,74 @@ function renderPageHeader(): void {
 
 const facetBodies = new Map<FacetKind, HTMLElement>();
 
+/**
+ * Facets as a compact bar: one button per kind with its count; a button opens that kind's
+ * list (or the year chart) in a panel under the bar, one at a time, so the cards keep the room.
+ */
 function renderFacets(): void {
   facetPane.textContent = '';
   facetBodies.clear();
   facetPane.hidden = !facets || status.papers === 0;
   if (!facets) return;
+  const bar = el('div', 'facet-bar', undefined, { role: 'toolbar', 'aria-label': 'Facets' });
   for (const kind of FACET_KINDS) {
-    const list = facets[kind];
-    const details = el('details', `facet facet-${kind}`);
-    details.open = openFacets.has(kind);
-    details.addEventListener('toggle', () => {
-      if (details.open) openFacets.add(kind);
-      else openFacets.delete(kind);
-      saveState();
-    });
-    const summary = el('summary', undefined, FACET_TITLES[kind]);
-    summary.append(el('span', 'count', String(list.total)));
     const selected = query.selection[kind]?.length ?? 0;
-    if (selected) summary.append(button('clear', 'link-button', `Clear the ${FACET_TITLES[kind]} filter`, (e) => {
-      e.preventDefault();
-      const selection = { ...query.selection };
-      delete selection[kind];
-      query = { ...query, selection };
-      runQuery(true);
-    }));
-    details.append(summary);
-    if (kind === 'authors') {
-      const filter = el('input', 'facet-filter', undefined, { type: 'search', placeholder: 'Filter authors', 'aria-label': 'Filter authors' });
-      filter.value = authorFilter;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      filter.addEventListener('input', () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          authorFilter = filter.value;
-          saveState();
-          post({ type: 'facetSearch', requestId: currentRequest, query, kind: 'authors', filter: authorFilter });
-        }, SEARCH_DELAY_MS);
-      });
-      details.append(filter);
-    }
-    const body = el('div', 'facet-body');
-    facetBodies.set(kind, body);
-    details.append(body);
-    facetPane.append(details);
-    renderFacetValues(kind, list);
-    if (kind === 'authors' && authorFilter.trim()) post({ type: 'facetSearch', requestId: currentRequest, query, kind: 'authors', filter: authorFilter });
+    const open = openFacet === kind;
+    const label = `${FACET_TITLES[kind]}: ${facets[kind].total.toLocaleString('en')} value${facets[kind].total === 1 ? '' : 's'}${selected ? `, ${selected} selected` : ''}`;
+    const b = button(FACET_TITLES[kind], `facet-button facet-button-${kind}${selected ? ' active' : ''}`, label, () => {
+      openFacet = openFacet === kind ? undefined : kind;
+      renderFacets();
+      saveState();
+      if (openFacet) facetPane.querySelector<HTMLElement>('.facet-panel input, .facet-panel button')?.focus();
+    }, { 'aria-expanded': String(open) });
+    b.append(el('span', 'count', selected ? `${selected}/${facets[kind].total.toLocaleString('en')}` : facets[kind].total.toLocaleString('en')));
+    bar.append(b);
   }
+  facetPane.append(bar);
+  if (!openFacet) return;
+  const kind = openFacet;
+  const panel = el('div', `facet facet-panel facet-${kind}`, undefined, { role: 'group', 'aria-label': FACET_TITLES[kind] });
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      openFacet = undefined;
+      renderFacets();
+      saveState();
+      facetPane.querySelector<HTMLElement>(`.facet-button-${kind}`)?.focus();
+    }
+  });
+  const head = el('div', 'facet-panel-head', FACET_TITLES[kind]);
+  if (query.selection[kind]?.length) head.append(button('clear', 'link-button', `Clear the ${FACET_TITLES[kind]} filter`, () => {
+    const selection = { ...query.selection };
+    delete selection[kind];
+    query = { ...query, selection };
+    runQuery(true);
+  }));
+  head.append(button('×', 'icon-button close', `Close the ${FACET_TITLES[kind]} list`, () => {
+    openFacet = undefined;
+    renderFacets();
+    saveState();
+  }));
+  panel.append(head);
+  if (kind === 'authors') {
+    const filter = el('input', 'facet-filter', undefined, { type: 'search', placeholder: 'Filter authors', 'aria-label': 'Filter authors' });
+    filter.value = authorFilter;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    filter.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        authorFilter = filter.value;
+        saveState();
+        post({ type: 'facetSearch', requestId: currentRequest, query, kind: 'authors', filter: authorFilter });
+      }, SEARCH_DELAY_MS);
+    });
+    panel.append(filter);
+  }
+  const body = el('div', 'facet-body');
+  facetBodies.set(kind, body);
+  panel.append(body);
+  facetPane.append(panel);
+  renderFacetValues(kind, facets[kind]);
+  if (kind === 'authors' && authorFilter.trim()) post({ type: 'facetSearch', requestId: currentRequest, query, kind: 'authors', filter: authorFilter });
 }
 
 function renderFacetValues(kind: FacetKind, list: FacetList): void {
@@ -459,24 +503,57 @@ function facetValue(kind: FacetKind, v: FacetEntry): HTMLElement {
   return li;
 }
 
-/** Papers per year as a bar chart of toggle buttons, oldest to newest. */
+/** Longest time axis drawn (years); older years are left off the chart (still in the counts). */
+const MAX_CHART_YEARS = 120;
+
+/**
+ * Papers per year on a true time axis, oldest to newest: every year in the range has a bar
+ * (empty years an empty one), and the year under the pointer or focus is read out with its count.
+ */
 function yearChart(values: FacetEntry[]): HTMLElement {
+  const wrap = el('div', 'year-block');
   const chart = el('div', 'year-chart', undefined, { role: 'group', 'aria-label': 'Papers per year' });
-  const years = [...values].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const max = Math.max(1, ...years.map((y) => y.count));
-  for (const y of years) {
-    const pressed = query.selection.years?.includes(y.id) ?? false;
-    const b = button('', 'bar', `${y.label}: ${y.count} paper${y.count === 1 ? '' : 's'}`, () => toggleFacet('years', y.id), { 'aria-pressed': String(pressed) });
+  const counts = new Map<number, FacetEntry>();
+  for (const v of values) if (/^\d{4}$/.test(v.id)) counts.set(Number(v.id), v);
+  const years = [...counts.keys()];
+  if (!years.length) {
+    wrap.append(el('div', 'muted', 'No years'));
+    return wrap;
+  }
+  const last = Math.max(...years);
+  const first = Math.max(Math.min(...years), last - MAX_CHART_YEARS + 1);
+  const max = Math.max(1, ...[...counts.values()].map((y) => y.count));
+  const readout = el('div', 'year-readout', '', { 'aria-hidden': 'true' });
+  const resting = `${first}–${last} · ${values.reduce((n, v) => n + v.count, 0).toLocaleString('en')} papers`;
+  readout.textContent = resting;
+  for (let year = first; year <= last; year++) {
+    const entry = counts.get(year);
+    const count = entry?.count ?? 0;
+    const id = String(year);
+    const pressed = query.selection.years?.includes(id) ?? false;
+    const text = `${year}: ${count} paper${count === 1 ? '' : 's'}`;
+    const b = button('', `bar${count ? '' : ' empty'}`, text, () => {
+      if (count || pressed) toggleFacet('years', id);
+    }, { 'aria-pressed': String(pressed), 'data-year': id });
+    // Not `disabled`: a disabled button gets no pointer events, and empty years read out too.
+    if (!count && !pressed) b.setAttribute('aria-disabled', 'true');
     const fill = el('span', 'bar-fill');
     // Ten height steps as classes: the CSP forbids inline styles.
-    fill.classList.add(`h${Math.max(1, Math.round((y.count / max) * 10))}`);
+    fill.classList.add(count ? `h${Math.max(1, Math.round((count / max) * 10))}` : 'h0');
     b.append(fill);
+    const show = () => (readout.textContent = text);
+    b.addEventListener('mouseenter', show);
+    b.addEventListener('focus', show);
+    b.addEventListener('mouseleave', () => (readout.textContent = resting));
+    b.addEventListener('blur', () => (readout.textContent = resting));
     chart.append(b);
   }
   const axis = el('div', 'year-axis');
-  if (years.length) axis.append(el('span', undefined, years[0].label), el('span', undefined, years[years.length - 1].label));
-  const wrap = el('div');
-  wrap.append(chart, axis);
+  const middle = Math.round((first + last) / 2);
+  axis.append(el('span', undefined, String(first)));
+  if (last - first >= 4) axis.append(el('span', undefined, String(middle)));
+  if (last !== first) axis.append(el('span', undefined, String(last)));
+  wrap.append(readout, chart, axis);
   return wrap;
 }
 
@@ -489,6 +566,7 @@ function renderSelectionBar(): void {
     el('span', 'selection-count', `${keys.length} selected`),
     button('Insert citations', 'primary', `Insert citations of the ${keys.length} selected papers`, () => post({ type: 'insert', keys })),
     button('Copy keys', 'secondary', 'Copy the selected keys', () => post({ type: 'copyKeys', keys })),
+    button('Copy references', 'secondary', 'Copy the formatted references of the selected papers', () => post({ type: 'copyReferences', keys })),
     button('Clear selection', 'secondary', 'Clear the selection', () => {
       selectedKeys.clear();
       renderSelectionBar();
@@ -652,20 +730,41 @@ function cardElement(c: Card, index: number): HTMLElement {
     card.append(topics);
   }
 
+  const reference = el('p', 'reference', undefined, { 'aria-label': 'Formatted reference' });
+  reference.hidden = true;
+  card.append(reference);
+  if (references.has(c.key)) showReference(card, c.key);
+
+  // The abstract opens from the actions row (its summary line would cost every card a line).
+  let abstract: HTMLDetailsElement | undefined;
   if (c.abstract) {
-    const details = el('details', 'abstract');
-    details.append(el('summary', undefined, 'Abstract'), el('p', undefined, c.abstract));
-    details.addEventListener('toggle', () => measure());
-    card.append(details);
+    abstract = el('details', 'abstract');
+    abstract.append(el('summary', undefined, 'Abstract'), el('p', undefined, c.abstract));
+    abstract.addEventListener('toggle', () => measure());
+    card.append(abstract);
   }
 
   const actions = el('div', 'actions');
   actions.append(
     button('Insert citation', 'primary', `Insert a citation of ${c.key}`, () => post({ type: 'insert', keys: selectedKeys.has(c.key) && selectedKeys.size > 1 ? [...selectedKeys] : [c.key] })),
     button('Copy key', 'secondary', `Copy the key ${c.key}`, () => post({ type: 'copyKeys', keys: [c.key] })),
+    button('Reference', 'secondary show-reference', `Show the formatted reference of ${c.key}`, () => {
+      if (!reference.hidden) {
+        reference.hidden = true;
+        references.delete(c.key);
+        measure();
+      } else post({ type: 'formatReference', key: c.key });
+    }),
+    button('Copy reference', 'secondary', `Copy the formatted reference of ${c.key}`, () => post({ type: 'copyReferences', keys: selectedKeys.has(c.key) && selectedKeys.size > 1 ? [...selectedKeys] : [c.key] })),
     button('Open entry', 'secondary', `Open the entry of ${c.key} in ${c.file}`, () => post({ type: 'openEntry', key: c.key })),
   );
   if (c.hasLink) actions.append(button('Open link', 'secondary', `Open the DOI or URL of ${c.key}`, () => post({ type: 'openLink', key: c.key })));
+  if (abstract) {
+    const details = abstract;
+    const toggle = button('Abstract', 'secondary abstract-toggle', `Show the abstract of ${c.key}`, () => (details.open = !details.open), { 'aria-expanded': 'false' });
+    details.addEventListener('toggle', () => toggle.setAttribute('aria-expanded', String(details.open)));
+    actions.append(toggle);
+  }
   card.append(actions);
 
   card.addEventListener('focus', () => {

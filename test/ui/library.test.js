@@ -44,6 +44,11 @@ const HOSTILE_BIB = String.raw`
   title = {Invoice \u202Efdp.exe report},
   year = {2019},
 }
+@misc{oldPaper,
+  author = {Old, Ada},
+  title = {An old paper: the years 2009 to 2014 stay empty on the chart},
+  year = {2008},
+}
 `.replace('\\u202E', '\u202E');
 
 function workspaceWithHostileEntries() {
@@ -91,6 +96,44 @@ async function search(f, text, expectKey) {
     await f.waitForTimeout(100);
   }
   throw new Error(`after typing ${JSON.stringify(text)} the first card is ${keys[0]}, not ${expectKey} (${keys.slice(0, 5).join(', ')})`);
+}
+
+/** Opens one facet's list from the facet bar (if it is not open already). */
+async function openFacet(f, kind) {
+  if (await f.$(`.facet-panel.facet-${kind}`)) return;
+  await f.click(`.facet-button-${kind}`);
+  await f.waitForSelector(`.facet-panel.facet-${kind}`, { timeout: 5000 });
+}
+
+async function closeFacets(f) {
+  const open = await f.$('.facet-button[aria-expanded="true"]');
+  if (!open) return;
+  await open.click();
+  await f.waitForSelector('.facet-panel', { state: 'detached', timeout: 5000 });
+}
+
+/** The library webview frame other than `f` (the sidebar view when `f` is the panel). */
+async function otherLibraryFrame(ui, f) {
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    for (const frame of ui.page.frames()) {
+      if (frame === f || frame === ui.page.mainFrame() || frame.isDetached()) continue;
+      if (await frame.$('input.search').catch(() => null)) return frame;
+    }
+    await ui.page.waitForTimeout(200);
+  }
+  throw new Error('no second library webview');
+}
+
+/** Cards wholly inside the webview's viewport (below the sticky header). */
+async function fullyVisibleCards(f) {
+  return f.evaluate(() => {
+    const headerBottom = document.querySelector('header.top').getBoundingClientRect().bottom;
+    return [...document.querySelectorAll('.card')].filter((c) => {
+      const r = c.getBoundingClientRect();
+      return r.top >= headerBottom - 1 && r.bottom <= window.innerHeight + 1;
+    }).length;
+  });
 }
 
 async function cardKeys(f) {
@@ -183,13 +226,99 @@ uiTests(
         if (!people) throw new Error('no frequent authors on the topic page');
         const topicsOfCards = await f.$$eval('.card .topics', (els) => els.map((e) => e.textContent.toLowerCase()));
         if (!topicsOfCards.every((t) => t.includes('uncertainty'))) throw new Error('a card without the topic');
-        // Facets: pick a year, the chip appears, clear it.
+        // Facets: open the Years list from the facet bar, pick a year, the chip appears, clear it.
+        await openFacet(f, 'years');
         await f.click('.year-chart .bar[aria-label^="2024"]');
         await f.waitForSelector('.chip >> text=/2024 ×/', { timeout: 15000 });
         const years = await f.$$eval('.card .year', (els) => els.map((e) => e.textContent));
         if (!years.length || years.some((y) => y !== '2024')) throw new Error(`years after the 2024 filter: ${years.join(',')}`);
         await f.click('.chip >> text=/2024 ×/');
         await f.waitForSelector('.chip >> text=/2024 ×/', { state: 'detached', timeout: 15000 });
+      },
+    ],
+    [
+      'compact facets: a bar of buttons with counts; a button opens its list; the cards keep the room',
+      async (ui) => {
+        const f = await library(ui);
+        await search(f, '', undefined);
+        await closeFacets(f);
+        const buttons = await f.$$eval('.facet-bar .facet-button', (els) => els.map((e) => e.textContent));
+        if (buttons.length !== 5 || !buttons.every((b) => /^(Authors|Topics|Venues|Years|Collections)[\d,/]+$/.test(b))) throw new Error(`facet bar: ${buttons.join(' | ')}`);
+        if (await f.$('.facet-panel')) throw new Error('a facet list is open at first');
+        // At 1600×857 the panel beside the editor shows at least 4 whole cards, the sidebar view at least 2.
+        await ui.page.setViewportSize({ width: 1600, height: 857 });
+        try {
+          await ui.page.waitForTimeout(800);
+          const shown = await fullyVisibleCards(f);
+          if (shown < 4) throw new Error(`${shown} cards fully visible in the panel at 1600×857`);
+          await ui.command('CiteLens: Focus on Library View');
+          const side = await otherLibraryFrame(ui, f);
+          await side.waitForSelector('.card', { timeout: 30000 });
+          await ui.page.waitForTimeout(800);
+          const inSidebar = await fullyVisibleCards(side);
+          await ui.screenshot('library-sidebar-1600');
+          if (inSidebar < 2) throw new Error(`${inSidebar} cards fully visible in the sidebar at 1600×857`);
+          await ui.command('View: Show Explorer');
+        } finally {
+          await ui.page.setViewportSize({ width: 1400, height: 900 });
+        }
+        await openFacet(f, 'topics');
+        const topics = await f.$$eval('.facet-panel.facet-topics .facet-value', (els) => els.map((e) => e.getAttribute('aria-label')));
+        if (!topics.length) throw new Error('the Topics list is empty');
+        // One arXiv category is one topic (keyword "cs.LG" and class cs.LG merged).
+        const arxiv = topics.filter((t) => /\bcs\.LG\b/i.test(t));
+        if (arxiv.length > 1) throw new Error(`cs.LG listed ${arxiv.length} times: ${arxiv.join(' | ')}`);
+        await ui.screenshot('library-facets-topics');
+        // Another button switches the panel; Escape closes it.
+        await openFacet(f, 'authors');
+        if (await f.$('.facet-panel.facet-topics')) throw new Error('two facet lists open');
+        await f.press('.facet-panel .facet-filter', 'Escape');
+        await f.waitForSelector('.facet-panel', { state: 'detached', timeout: 5000 });
+      },
+    ],
+    [
+      'the year chart: a true time axis with empty years, the year under the pointer read out',
+      async (ui) => {
+        const f = await library(ui);
+        await search(f, '', undefined);
+        await openFacet(f, 'years');
+        const bars = await f.$$eval('.year-chart .bar', (els) => els.map((e) => [e.getAttribute('data-year'), e.classList.contains('empty')]));
+        const years = bars.map(([y]) => Number(y));
+        for (let i = 1; i < years.length; i++) if (years[i] !== years[i - 1] + 1) throw new Error(`the axis skips from ${years[i - 1]} to ${years[i]}`);
+        if (years[0] !== 2008) throw new Error(`first year ${years[0]}`);
+        const empty = bars.filter(([, e]) => e).map(([y]) => y);
+        if (!['2009', '2010', '2014'].every((y) => empty.includes(y))) throw new Error(`empty years: ${empty.join(',')}`);
+        await f.hover('.year-chart .bar[data-year="2010"]');
+        await f.waitForFunction(() => document.querySelector('.year-readout')?.textContent === '2010: 0 papers', null, { timeout: 5000 });
+        await f.hover('.year-chart .bar[data-year="2024"]');
+        await f.waitForFunction(() => /^2024: \d+ papers$/.test(document.querySelector('.year-readout')?.textContent || ''), null, { timeout: 5000 });
+        await ui.screenshot('library-years');
+        // An empty year filters nothing.
+        // (force: Playwright waits for an aria-disabled button to become enabled.)
+        await f.click('.year-chart .bar[data-year="2010"]', { force: true });
+        await f.waitForTimeout(300);
+        if (await f.$('.chip >> text=/2010 ×/')) throw new Error('an empty year became a filter');
+        await closeFacets(f);
+      },
+    ],
+    [
+      'Reference shows the formatted reference on the card; Copy reference copies it',
+      async (ui) => {
+        const f = await library(ui);
+        await search(f, 'pretrained visual', 'kirchhof2024pretrained');
+        const card = '.card[data-key="kirchhof2024pretrained"]';
+        await f.click(`${card} button.show-reference`);
+        await f.waitForSelector(`${card} .reference:not([hidden])`, { timeout: 15000 });
+        const text = await f.textContent(`${card} .reference`);
+        if (!/Kirchhof, M\., Collier, M\., Oh, S\. J\., & Kasneci, E\. \(2024\)\. Pretrained Visual Uncertainties/.test(text)) throw new Error(`reference: ${text}`);
+        // Italics are elements holding text, never parsed markup.
+        const italic = await f.$$eval(`${card} .reference i`, (els) => els.map((e) => e.textContent));
+        if (!italic.includes('Pretrained Visual Uncertainties')) throw new Error(`italic runs: ${italic.join(' | ')}`);
+        await ui.screenshot('library-reference');
+        await f.click(`${card} button:has-text("Copy reference")`);
+        await f.waitForFunction(() => /Copied the reference of kirchhof2024pretrained \(American Psychological Association/.test(document.querySelector('.notice')?.textContent || ''), null, { timeout: 15000 });
+        const clip = await ui.page.evaluate(() => navigator.clipboard.readText()).catch(() => undefined);
+        if (clip !== undefined && !clip.startsWith('Kirchhof, M., Collier, M., Oh, S. J., & Kasneci, E. (2024).')) throw new Error(`clipboard: ${clip}`);
       },
     ],
     [
@@ -317,7 +446,7 @@ uiTests(
         if (!authors.includes('<script>window.__pwned')) throw new Error(`authors shown as ${JSON.stringify(authors)}`);
         if (!(await f.textContent(`${card} .venue`)).includes('<a href="javascript:alert(2)">venue link</a>')) throw new Error('venue not literal');
         if (!(await f.textContent(`${card} .topics`)).includes('<b onmouseover="alert(4)">bold topic</b>')) throw new Error('topic not literal');
-        await f.click(`${card} .abstract summary`);
+        await f.click(`${card} button.abstract-toggle`);
         const abstract = await f.textContent(`${card} .abstract p`);
         if (!abstract.includes(`<svg onload="window.__pwned='svg'">`)) throw new Error(`abstract shown as ${JSON.stringify(abstract)}`);
         await f.hover(`${card} .topic`);

@@ -24,6 +24,26 @@ uiTests('ui', { workspace: 'test/fixtures/workspace' }, [
     },
   ],
   [
+    'a row reads key, then "Surname et al. (Year) — Title"; the details pane shows the formatted reference',
+    async (ui) => {
+      await ui.openFile('paper.tex');
+      await ui.typeAtEnd('\n\\cite{kirchhof2024pre');
+      await ui.waitForFirstSuggestion('kirchhof2024pretrained');
+      const row = ui.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row.focused');
+      // The key, then the label's description (VS Code draws it right of the key).
+      const rowText = (await row.textContent()) || '';
+      if (!/^kirchhof2024pretrained\s*Kirchhof et al\. \(2024\) — Pretrained Visual Uncertainties$/.test(rowText.trim())) throw new Error(`row: ${rowText}`);
+      // Open the details pane if VS Code has it collapsed (it remembers the choice).
+      const details = ui.page.locator('.suggest-details').first();
+      if (!(await details.isVisible().catch(() => false))) await ui.page.keyboard.press('Control+Space');
+      await ui.page.waitForFunction(() => /Kirchhof, M\., Collier, M\., Oh, S\. J\., & Kasneci, E\. \(2024\)/.test(document.querySelector('.suggest-details')?.textContent || ''), null, { timeout: 15000 });
+      const text = await details.textContent();
+      if (!/Uncertainty estimation so far/.test(text)) throw new Error(`details without the abstract: ${text.slice(0, 300)}`);
+      await ui.screenshot('suggest-details');
+      await ui.page.keyboard.press('Escape');
+    },
+  ],
+  [
     'hovering a cited key shows its title',
     async (ui) => {
       await ui.openFile('paper.tex');

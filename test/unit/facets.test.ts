@@ -81,7 +81,7 @@ test('topics: keywords case-folded with the most frequent spelling, plus arXiv c
   const f = computeFacets(fixture());
   const unc = f.topics.find((t) => t.id === 'topic:uncertainty');
   assert.deepEqual(unc, { id: 'topic:uncertainty', label: 'Uncertainty', count: 3 });
-  assert.deepEqual(f.topics.find((t) => t.id === 'arxiv:cs.LG'), { id: 'arxiv:cs.LG', label: 'cs.LG', count: 2 });
+  assert.deepEqual(f.topics.find((t) => t.id === 'arxiv:cs.LG'), { id: 'arxiv:cs.LG', label: 'Machine Learning (cs.LG)', count: 2 });
   assert.equal(f.topics[0].id, 'topic:uncertainty');
 });
 
@@ -132,4 +132,21 @@ test('filterPapers keeps the input order and works on any iterable', () => {
     yield* ps;
   }
   assert.deepEqual(filterPapers(gen(), { files: ['f1'] }).map((p) => p.key), ['b', 'c']);
+});
+
+test('topics: an arXiv category and its labelled keyword are one topic; case, accents and hyphens merge', () => {
+  const ps = papersOf(String.raw`
+@misc{a, title = {A}, keywords = {Computer Vision (cs.CV)}, primaryclass = {cs.CV}}
+@misc{b, title = {B}, keywords = {cs.CV, Représentation Learning}}
+@misc{c, title = {C}, primaryclass = {cs.CV}, keywords = {representation-learning}}
+@misc{d, title = {D}, keywords = {Computer Vision (cs.cv), Large-Scale ML}}
+@misc{e, title = {E}, keywords = {large scale ml, Statistics - Machine Learning}}
+`);
+  const f = computeFacets(ps);
+  const cv = f.topics.filter((t) => /cs\.cv/i.test(t.id + t.label));
+  assert.deepEqual(cv, [{ id: 'arxiv:cs.CV', label: 'Computer Vision (cs.CV)', count: 4 }]);
+  assert.deepEqual(f.topics.find((t) => t.id === 'topic:representation learning'), { id: 'topic:representation learning', label: 'Représentation Learning', count: 2 });
+  assert.equal(f.topics.find((t) => t.id === 'topic:large scale ml')?.count, 2);
+  // Each paper lists the category once.
+  assert.deepEqual(filterPapers(ps, { topics: ['arxiv:cs.CV'] }).map((p) => p.key), ['a', 'b', 'c', 'd']);
 });

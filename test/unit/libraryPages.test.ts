@@ -268,3 +268,22 @@ test('Markdown: a new [@key] at the cursor; `; @key` inside an existing bracket'
   // A link or a bracket without a citation: a new citation.
   assert.equal(insert('[a link|](http://x)', 'markdown', ['a']), '[a link[@a]](http://x)');
 });
+
+test('derived topics: no everyday single word ("age", "hand"); single words only from the title; phrases preferred', () => {
+  const papers = papersOf(String.raw`
+@misc{h1, title = {Hand pose estimation from a single image}, abstract = {We study the age of hands and faces.}}
+@misc{h2, title = {Robust hand pose estimation in the wild}, abstract = {Age and hand matter for people.}}
+@misc{h3, title = {Age estimation with hand crafted features}, abstract = {The age of a person.}}
+@misc{h4, title = {Age estimation under occlusion}, abstract = {Hand and age.}}
+@misc{h5, title = {Occlusion reasoning for hand pose}, abstract = {Occlusion again and hand and age.}}
+@misc{h6, title = {Occlusion in crowds}, abstract = {Occlusion, age.}}
+@misc{h7, title = {Something else entirely}, abstract = {Nothing shared here at all.}}
+`);
+  const topics = new DerivedTopics();
+  topics.update([['lib.bib', papers]]);
+  const all = papers.flatMap((p) => topics.topicsOf(p).map((t) => t.label));
+  assert.ok(!all.includes('age') && !all.includes('hand'), all.join('|'));
+  assert.ok(all.includes('hand pose') && all.includes('age estimation'), all.join('|'));
+  // `occlusion` is specific and in titles: a single word may still be a topic.
+  assert.ok(all.includes('occlusion'), all.join('|'));
+});

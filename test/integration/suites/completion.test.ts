@@ -71,17 +71,19 @@ suite('completion in LaTeX', () => {
     equal(labels[0], 'ankit2024star');
   });
 
-  test('item shows authors (year), title and, once resolved, the abstract', async () => {
+  test('item shows "Surname et al. (Year) — Title" and, once resolved, the APA reference and the abstract', async () => {
     const unresolved = (await completeAt('latex', '\\cite{kirchhof2024pre|')).items[0];
     equal(unresolved.documentation, undefined, 'the abstract is not sent with every item');
     const { items } = await completeAt('latex', '\\cite{kirchhof2024pre|', 1);
     const item = items[0];
     const label = item.label as vscode.CompletionItemLabel;
     equal(label.label, 'kirchhof2024pretrained');
-    includes(label.detail ?? '', '(2024)');
-    equal(label.description, 'Pretrained Visual Uncertainties');
+    equal(label.description, 'Kirchhof et al. (2024) — Pretrained Visual Uncertainties');
     const doc = item.documentation as vscode.MarkdownString;
     includes(doc.value, 'Uncertainty estimation so far');
+    // The reference comes first, in the default style (APA): family name, initials, year.
+    const shown = doc.value.replace(/\\([\\`*_{}[\]()#+\-.!|<>~&:$])/g, '$1');
+    ok(shown.indexOf('Kirchhof, M.') >= 0 && shown.indexOf('Kirchhof, M.') < shown.indexOf('Uncertainty estimation so far'), `reference first: ${shown.slice(0, 300)}`);
   });
 
   test('no completion in a comment or outside a cite command', async () => {

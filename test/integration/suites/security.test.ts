@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { deepEqual, eventually, includes, ok } from '../assert';
 import { after, before, suite, test } from '../harness';
 import { citelens, openWithCursor, removeQuietly, workspaceUri, writeText } from './util';
-import { OPEN_ENTRY_COMMAND } from '../../../src/features/paperMarkdown';
+import { COPY_REFERENCE_COMMAND, OPEN_ENTRY_COMMAND, TRUSTED_COMMANDS } from '../../../src/features/paperMarkdown';
 
 const LONG = 'Z'.repeat(200_000);
 
@@ -29,6 +29,14 @@ const HOSTILE_BIB = [
   '  title = {Command and script URLs},',
   '  url = {command:workbench.action.terminal.new},',
   '  doi = {javascript:alert(1)},',
+  '}',
+  '',
+  '@article{hostileicons,',
+  // `\$` is LaTeX for a dollar sign: the titles read `Verified $(check) $(terminal)`.
+  '  title = {Verified \\$(check) \\$(terminal) \u202Egnp.exe\u202C hidden\u200Bzero\u0007bell},',
+  '  author = {Icon, Ivy},',
+  '  journal = {\\$(pass-filled) Journal},',
+  '  year = {2026},',
   '}',
   '',
   `@misc{hostilelong, title = {${LONG}}, author = {${'Long, Name and '.repeat(5000)}Last, One}, abstract = {${LONG}}, keywords = {${LONG}}}`,
@@ -70,8 +78,10 @@ function assertInert(raw: string, what: string): void {
   // No backtick code span or fence from the data.
   ok(!/(^|[^\\])`/.test(raw), `${what}: an unescaped backtick`);
   for (const dest of linkDestinations(raw)) {
-    ok(/^https?:\/\//.test(dest) || dest.startsWith(`command:${OPEN_ENTRY_COMMAND}?`), `${what}: link to '${dest}'`);
+    ok(/^https?:\/\//.test(dest) || TRUSTED_COMMANDS.some((c) => dest.startsWith(`command:${c}?`)), `${what}: link to '${dest}'`);
   }
+  // No invisible character that reorders or hides text (shown as ⟨U+202E⟩ marks instead).
+  ok(!/[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u0000-\u0008\ufeff]/.test(raw), `${what}: a raw bidi, zero-width or control character`);
   // Outside link destinations (an https://doi.org/… path may hold any text, inertly), a
   // `command:` or `javascript:` scheme, and autolink candidates, must have their ':' or '.' escaped.
   const text = raw.replace(/(?<!\\)\]\([^)\s]*/g, '](');
@@ -86,7 +96,7 @@ suite('security: hostile collection text in hovers and completion', () => {
   before(async () => {
     const api = await citelens();
     await writeText(uri(), HOSTILE_BIB);
-    await eventually(() => api.collections.library.paper('hostile2026') && api.collections.library.paper('hostilelong'), 30_000, 'the hostile entries indexed');
+    await eventually(() => api.collections.library.paper('hostile2026') && api.collections.library.paper('hostilelong') && api.collections.library.paper('hostileicons'), 30_000, 'the hostile entries indexed');
   });
 
   after(async () => {
@@ -102,8 +112,8 @@ suite('security: hostile collection text in hovers and completion', () => {
     includes(shown, '<script>alert(1)</script>');
     includes(shown, '[click](command:workbench.action.terminal.new)');
     includes(shown, '`rm -rf'); // the name formatter reads `~` as LaTeX's non-breaking space
-    // Our own command link is there, and it is the only command link.
-    deepEqual(linkDestinations(raw).filter((d) => d.startsWith('command:')).length, 1);
+    // Our own command links are there (open the entry, copy the reference), and they are the only ones.
+    deepEqual(linkDestinations(raw).filter((d) => d.startsWith('command:')).map((d) => d.slice(8, d.indexOf('?'))), [OPEN_ENTRY_COMMAND, COPY_REFERENCE_COMMAND]);
   });
 
   test('the hover trusts our command only, and renders no HTML', async () => {
@@ -111,21 +121,54 @@ suite('security: hostile collection text in hovers and completion', () => {
     const ours = parts.find((p) => p.value.includes(`command:${OPEN_ENTRY_COMMAND}`));
     ok(ours, 'no hover part with our command link');
     ok(ours.isTrusted !== true, 'isTrusted is true: every command link would run');
-    deepEqual(ours.isTrusted, { enabledCommands: [OPEN_ENTRY_COMMAND] });
+    deepEqual(ours.isTrusted, { enabledCommands: TRUSTED_COMMANDS });
     ok(!ours.supportHtml, 'supportHtml is on');
-    for (const p of parts) ok(p.isTrusted === undefined || p.isTrusted === false || (typeof p.isTrusted === 'object' && p.isTrusted.enabledCommands?.every((c) => c === OPEN_ENTRY_COMMAND)), 'another part trusts more');
+    for (const p of parts) ok(p.isTrusted === undefined || p.isTrusted === false || (typeof p.isTrusted === 'object' && p.isTrusted.enabledCommands?.every((c) => TRUSTED_COMMANDS.includes(c))), 'another part trusts more');
   });
 
   test('javascript: and command: URLs give no link; a DOI only ever links into https://doi.org', async () => {
     const { raw } = await hoverMarkdown('hostileurls');
     assertInert(raw, 'hover');
     // url = {command:…} gives no link; doi = {javascript:…} is just a (useless) doi.org path.
-    deepEqual(linkDestinations(raw).filter((d) => !d.startsWith(`command:${OPEN_ENTRY_COMMAND}?`)), ['https://doi.org/javascript:alert%281%29']);
+    deepEqual(linkDestinations(raw).filter((d) => !TRUSTED_COMMANDS.some((c) => d.startsWith(`command:${c}?`))), ['https://doi.org/javascript:alert%281%29']);
     const hostile = await hoverMarkdown('hostile2026');
     // The DOI's `)](command:…` stays inside one https://doi.org link, percent-encoded.
     const doi = linkDestinations(hostile.raw).filter((d) => d.startsWith('https://doi.org/'));
     deepEqual(doi.length, 1);
     ok(!/[()]/.test(doi[0]), `unencoded parenthesis in ${doi[0]}`);
+  });
+
+  test('theme-icon syntax $(check) stays text: theme icons are off in hovers and completion documentation', async () => {
+    const { raw, parts } = await hoverMarkdown('hostileicons');
+    ok(parts.length > 0, 'no Markdown hover');
+    assertInert(raw, 'hover');
+    for (const p of parts) ok(!p.supportThemeIcons, 'a hover part renders theme icons');
+    const shown = raw.replace(/\\([\\`*_{}[\]()#+\-.!|<>~&:$])/g, '$1');
+    includes(shown, '$(terminal)');
+    const { doc, position } = await openWithCursor('latex', '\\cite{hostileicons|}');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position, undefined, 50);
+    const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'hostileicons');
+    ok(item && item.documentation instanceof vscode.MarkdownString, 'no completion documentation');
+    ok(!(item.documentation as vscode.MarkdownString).supportThemeIcons, 'completion documentation renders theme icons');
+  });
+
+  test('bidi overrides, zero-width and control characters show as visible marks', async () => {
+    const { raw } = await hoverMarkdown('hostileicons');
+    assertInert(raw, 'hover');
+    const unescape = (s: string) => s.replace(/\\([\\`*_{}[\]()#+\-.!|<>~&:$])/g, '$1');
+    includes(unescape(raw), '⟨U+202E⟩gnp.exe⟨U+202C⟩');
+    includes(unescape(raw), '⟨U+200B⟩');
+    includes(unescape(raw), '⟨U+0007⟩');
+    const completion = await completionMarkdown('hostileicons');
+    assertInert(completion, 'completion');
+    includes(unescape(completion), '⟨U+202E⟩');
+    // The list row (label description) too: it is plain text, but must not reorder.
+    const { doc, position } = await openWithCursor('latex', '\\cite{hostileicons|}');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position);
+    const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'hostileicons');
+    const description = (item?.label as vscode.CompletionItemLabel).description ?? '';
+    includes(description, '⟨U+202E⟩');
+    ok(!/\u202e/.test(description), 'raw U+202E in the list row');
   });
 
   test('very long fields give a bounded hover', async () => {
@@ -136,7 +179,7 @@ suite('security: hostile collection text in hovers and completion', () => {
   });
 
   test('completion documentation is escaped and bounded the same way', async () => {
-    for (const key of ['hostile2026', 'hostileurls', 'hostilelong']) {
+    for (const key of ['hostile2026', 'hostileurls', 'hostilelong', 'hostileicons']) {
       const raw = await completionMarkdown(key);
       ok(raw.length > 0, `no documentation for ${key}`);
       assertInert(raw, `completion of ${key}`);
