@@ -5,14 +5,14 @@
  * document's folder. A folder stands for the documents in it that are not included by
  * another: Typst files, LaTeX main files, and Markdown files that name a bibliography.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { DocumentScan, scanDocument, syntaxOfPath } from '../core/citations';
 import { DocumentSyntax } from '../core/citeContext';
 import { parseCollection } from '../core/collection';
 import { Library } from '../core/library';
 import { LineIndex } from '../core/model';
-import { readTextFile } from './files';
+import { filesUnder, readTextFile } from './files';
 
 export interface CheckedCitation {
   file: string;
@@ -154,11 +154,10 @@ function checkDocument(doc: string, findCollections: (dir: string) => string[], 
 
 /** The documents of a folder to check: those no other document includes. */
 export function documentsIn(dir: string, extraCommands: readonly string[] = []): string[] {
-  const all: string[] = [];
-  walkDocuments(dir, all, 0);
+  const all = filesUnder(dir, (name) => !!syntaxOfPath(name) && !/\.(sty|cls)$/i.test(name));
   const included = new Set<string>();
   const candidates: string[] = [];
-  for (const path of all.sort()) {
+  for (const path of all) {
     const syntax = syntaxOfPath(path)!;
     const read = readTextFile(path);
     // Unreadable and binary files are no documents of the folder.
@@ -172,26 +171,4 @@ export function documentsIn(dir: string, extraCommands: readonly string[] = []):
     if (syntax === 'typst' || (syntax === 'latex' && /\\documentclass\s*[[{]/.test(text)) || (syntax === 'markdown' && scan.bibliographies.length > 0)) candidates.push(path);
   }
   return candidates.filter((p) => !included.has(p));
-}
-
-function walkDocuments(dir: string, out: string[], depth: number): void {
-  if (depth > 20) return;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const full = join(dir, name);
-    let stat;
-    try {
-      stat = statSync(full);
-    } catch {
-      continue;
-    }
-    if (stat.isDirectory()) walkDocuments(full, out, depth + 1);
-    else if (syntaxOfPath(name) && !/\.(sty|cls)$/i.test(name)) out.push(full);
-  }
 }

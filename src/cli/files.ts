@@ -53,35 +53,43 @@ export function collectCollectionFiles(paths: readonly string[]): { files: Sourc
   return { files, problems };
 }
 
-/** The collection files under a folder (`.bib`, Hayagriva `.yml`), sorted (a CSL-JSON file is read when named: other .json files abound). */
-export function bibFilesUnder(dir: string): string[] {
+/**
+ * The files under a folder that `accept` takes (by name and path), sorted; node_modules and
+ * dot folders are skipped, and so is anything deeper than 20 folders.
+ */
+export function filesUnder(dir: string, accept: (name: string, path: string) => boolean): string[] {
   const out: string[] = [];
-  walk(dir, out, 0);
+  const walk = (folder: string, depth: number): void => {
+    if (depth > 20) return;
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      const full = join(folder, name);
+      let stat;
+      try {
+        stat = statSync(full);
+      } catch {
+        continue;
+      }
+      if (stat.isDirectory()) walk(full, depth + 1);
+      else if (accept(name, full)) out.push(full);
+    }
+  };
+  walk(dir, 0);
   return out.sort();
 }
 
-function walk(dir: string, out: string[], depth: number): void {
-  if (depth > 20) return;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const full = join(dir, name);
-    let stat;
-    try {
-      stat = statSync(full);
-    } catch {
-      continue;
-    }
-    if (stat.isDirectory()) walk(full, out, depth + 1);
-    // Folders contribute .bib files, and .yml files that are Hayagriva collections by their
-    // content; a CSL-JSON file is read when named (other .json files abound).
-    else if (isCollectionFile(name) && !isCslJsonFile(name) && (!isHayagrivaFile(name) || isHayagrivaContent(full))) out.push(full);
-  }
+/**
+ * The collection files under a folder: `.bib` files, and `.yml` files that are Hayagriva
+ * collections by their content; a CSL-JSON file is read when named (other .json files abound).
+ */
+export function bibFilesUnder(dir: string): string[] {
+  return filesUnder(dir, (name, path) => isCollectionFile(name) && !isCslJsonFile(name) && (!isHayagrivaFile(name) || isHayagrivaContent(path)));
 }
 
 /** Reads and decodes a text file (a collection or a document) with the extension's binary rule. */
