@@ -1,7 +1,6 @@
 /**
  * `citelens parse` entries as output text, a batch at a time: as JSON records (one per line)
- * or as listing lines. Both the main thread and the output thread (parallel.ts) use these, so
- * the two halves of a big output are written the same way.
+ * or as listing lines.
  */
 import { parseCollection } from '../core/collection';
 import { decodeCollection } from '../core/encoding';
@@ -21,7 +20,7 @@ export interface ReadCollection {
   bytes: Uint8Array;
 }
 
-/** The library of collections read in order: the same entries in the same order in every thread. */
+/** The library of the collections read, in order, and every entry of them. */
 export function buildLibrary(collections: readonly ReadCollection[]): { library: Library; encodings: string[]; entries: Entry[] } {
   const library = new Library();
   const encodings: string[] = [];

@@ -3,7 +3,7 @@
  * cannot be read is a problem of that file (reported, and the exit status says so), never
  * the end of the run for the others.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { isCollectionFile, isCslJsonFile, isHayagrivaFile } from '../core/collection';
 import { binaryReason, decodeCollection } from '../core/encoding';
@@ -98,14 +98,11 @@ export function readTextFile(file: string): ReadText {
   return 'problem' in read ? read : decodeCollection(read.bytes);
 }
 
-/**
- * A text file's bytes, or why it cannot be read (the binary rule included). With `shared`,
- * the bytes live in a SharedArrayBuffer, so that an output thread reads them without a copy.
- */
-export function readTextBytes(file: string, shared = false): { bytes: Uint8Array } | { problem: string } {
+/** A text file's bytes, or why it cannot be read (the binary rule included). */
+export function readTextBytes(file: string): { bytes: Uint8Array } | { problem: string } {
   let bytes: Uint8Array;
   try {
-    bytes = shared ? readShared(file) : readFileSync(file);
+    bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return {
@@ -115,23 +112,6 @@ export function readTextBytes(file: string, shared = false): { bytes: Uint8Array
   }
   const binary = binaryReason(bytes);
   return binary ? { problem: binary } : { bytes };
-}
-
-function readShared(file: string): Uint8Array {
-  const fd = openSync(file, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const bytes = new Uint8Array(new SharedArrayBuffer(size));
-    let at = 0;
-    while (at < size) {
-      const n = readSync(fd, bytes, at, size - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    return at === size ? bytes : bytes.subarray(0, at);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export function describeProblem(p: FileProblem): string {

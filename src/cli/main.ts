@@ -17,7 +17,6 @@ import { checkDocuments } from './check';
 import { buildLibrary, ENTRIES_PER_BATCH, EntryFormat, EntrySerializer, ReadCollection } from './entryOutput';
 import { bibFilesUnder, collectCollectionFiles, describeProblem, FileProblem, readTextBytes, SourceFile } from './files';
 import { Output, StreamOutput } from './output';
-import { OutputThread, runOutputThreadIfWorker, splitPoint } from './parallel';
 
 const USAGE = `Usage:
   citelens parse FILE… [--json | --csl]     read collections (.bib, CSL-JSON .json, Hayagriva .yml); print entries and problems
@@ -55,25 +54,19 @@ interface LoadedLibrary {
   library: Library;
   /** Files read, in order, with their encodings. */
   read: Array<SourceFile & { encoding: string }>;
-  /** Their bytes, for an output thread. */
-  collections: ReadCollection[];
   /** Every entry of the files read, in order. */
   entries: Entry[];
   problems: FileProblem[];
   diagnostics: Diagnostic[];
 }
 
-/**
- * Reads every collection it can; each file that cannot be read is reported on stderr and kept
- * as a problem. `startThread` may start an output thread once the bytes are read, so that it
- * reads them while this thread does.
- */
-function loadLibrary<T>(paths: readonly string[], startThread?: (collections: ReadCollection[]) => T): LoadedLibrary & { thread?: T } {
+/** Reads every collection it can; each file that cannot be read is reported on stderr and kept as a problem. */
+function loadLibrary(paths: readonly string[]): LoadedLibrary {
   const { files, problems } = collectCollectionFiles(paths);
   const sources: SourceFile[] = [];
   const collections: ReadCollection[] = [];
   for (const f of files) {
-    const outcome = readTextBytes(f.file, !!startThread);
+    const outcome = readTextBytes(f.file);
     if ('problem' in outcome) {
       problems.push({ file: f.display, problem: outcome.problem });
       continue;
@@ -81,13 +74,12 @@ function loadLibrary<T>(paths: readonly string[], startThread?: (collections: Re
     sources.push(f);
     collections.push({ display: f.display, bytes: outcome.bytes });
   }
-  const thread = startThread?.(collections);
   const { library, encodings, entries } = buildLibrary(collections);
   const read = sources.map((f, i) => ({ ...f, encoding: encodings[i] }));
   for (const f of read) if (f.encoding === 'Windows-1252') process.stderr.write(`citelens: ${f.display} is not valid UTF-8; read as Windows-1252\n`);
   for (const p of problems) process.stderr.write(`citelens: ${describeProblem(p)}\n`);
   const diagnostics = read.flatMap((f) => library.diagnostics(f.display));
-  return { library, read, collections, entries, problems, diagnostics, thread };
+  return { library, read, entries, problems, diagnostics };
 }
 
 function statusOf(problems: readonly FileProblem[]): number {
@@ -135,47 +127,22 @@ async function writeJsonArray<T>(out: Output, items: Iterable<T>, firstKey: stri
   out.write(first ? ']' : '\n]');
 }
 
-/**
- * Writes the entries' output: the first part from this thread, then the output thread's
- * chunks in order (or, without one or if it fails, everything from this thread).
- */
-async function writeEntries(out: Output, library: Library, entries: readonly Entry[], format: EntryFormat, thread: OutputThread | undefined): Promise<void> {
+/** Writes the entries' output a batch at a time, minding the output's backpressure. */
+async function writeEntries(out: Output, library: Library, entries: readonly Entry[], format: EntryFormat): Promise<void> {
   const serializer = new EntrySerializer(library, format);
-  // A thread pays only for a second half of several batches.
-  const split = thread && entries.length >= 4 * ENTRIES_PER_BATCH ? splitPoint(entries.length) : entries.length;
-  let written = 0;
-  const writeOwn = async (to: number) => {
-    for (; written < to; written = Math.min(to, written + ENTRIES_PER_BATCH)) {
-      out.write((format === 'json' ? (written === 0 ? '\n' : ',\n') : '') + serializer.batch(entries, written, Math.min(to, written + ENTRIES_PER_BATCH)));
-      await out.ready();
-      if (out.closed) return;
-    }
-  };
-  await writeOwn(split);
-  if (thread && split < entries.length && !out.closed) {
-    for await (const chunk of thread.chunks(entries.length)) {
-      out.writeBytes(chunk.bytes);
-      written = chunk.to;
-      await out.ready();
-      if (out.closed) break;
-    }
+  for (let at = 0; at < entries.length; at += ENTRIES_PER_BATCH) {
+    out.write((format === 'json' ? (at === 0 ? '\n' : ',\n') : '') + serializer.batch(entries, at, Math.min(entries.length, at + ENTRIES_PER_BATCH)));
+    await out.ready();
+    if (out.closed) return;
   }
-  thread?.stop();
-  if (!out.closed) await writeOwn(entries.length);
 }
 
-interface RunOptions {
-  /** The CLI bundle's path, which may start an output thread (parallel.ts); none in-process. */
-  script?: string;
-}
-
-async function parseCommand(args: string[], out: Output, options: RunOptions): Promise<number> {
+async function parseCommand(args: string[], out: Output): Promise<number> {
   const json = args.includes('--json');
   const csl = args.includes('--csl');
   const paths = args.filter((a) => !a.startsWith('--'));
   if (paths.length === 0) fail('parse needs at least one file', true);
-  const format: EntryFormat = json ? 'json' : 'text';
-  const { library, read, entries, problems, diagnostics, thread } = loadLibrary(paths, csl ? undefined : (collections) => OutputThread.start(options.script, collections, format));
+  const { library, read, entries, problems, diagnostics } = loadLibrary(paths);
   const files = read.map((f) => f.display);
   if (csl) {
     await writeJsonArray(out, files.flatMap((f) => library.papersOf(f)), 'id', toCslItem);
@@ -185,7 +152,7 @@ async function parseCommand(args: string[], out: Output, options: RunOptions): P
   }
   if (json) {
     out.write('{"entries": [');
-    await writeEntries(out, library, entries, 'json', thread);
+    await writeEntries(out, library, entries, 'json');
     out.write(entries.length ? '\n],\n"diagnostics": ' : '],\n"diagnostics": ');
     await writeJsonArray(out, diagnostics, 'file', jsonDiagnostic);
     out.write(',\n"files": ');
@@ -197,7 +164,7 @@ async function parseCommand(args: string[], out: Output, options: RunOptions): P
     out.write('}\n');
     return statusOf(problems);
   }
-  await writeEntries(out, library, entries, 'text', thread);
+  await writeEntries(out, library, entries, 'text');
   if (out.closed) return statusOf(problems);
   for (const d of diagnostics) out.line(diagnosticLine(d));
   const unread = problems.length ? `; ${problems.length} file${problems.length === 1 ? '' : 's'} could not be read` : '';
@@ -275,12 +242,12 @@ async function checkCommand(args: string[], out: Output): Promise<number> {
 }
 
 /** Runs a command, writing to `out`; resolves the exit status. Output is complete once `out.finish()` resolves. */
-export async function main(argv: string[], out: Output, options: RunOptions = {}): Promise<number> {
+export async function main(argv: string[], out: Output): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {
       case 'parse':
-        return await parseCommand(args, out, options);
+        return await parseCommand(args, out);
       case 'search':
         return await searchCommand(args, out);
       case 'check':
@@ -314,7 +281,7 @@ async function runProcess(): Promise<void> {
   process.stdout.on('error', () => undefined);
   let status: number;
   try {
-    status = await main(process.argv.slice(2), out, { script: __filename });
+    status = await main(process.argv.slice(2), out);
   } catch (e) {
     process.stderr.write(`citelens: unexpected error: ${(e as Error).stack ?? e}\n`);
     status = 70;
@@ -323,5 +290,4 @@ async function runProcess(): Promise<void> {
   process.exitCode = status;
 }
 
-// The bundle is also the output thread's code (parallel.ts).
-if (!runOutputThreadIfWorker() && require.main === module) void runProcess();
+if (require.main === module) void runProcess();

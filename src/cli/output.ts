@@ -13,8 +13,6 @@ export interface Output {
   write(text: string): void;
   /** Appends a line. */
   line(text: string): void;
-  /** Appends UTF-8 bytes (already-encoded text). */
-  writeBytes(bytes: Uint8Array): void;
   /** True once the reader has gone: producers may stop. */
   readonly closed: boolean;
   /** Resolves when the stream can take more (call every few hundred writes in long loops). */
@@ -52,12 +50,6 @@ export class StreamOutput implements Output {
     this.write(text + '\n');
   }
 
-  writeBytes(bytes: Uint8Array): void {
-    if (this.gone) return;
-    this.flush();
-    this.send(bytes);
-  }
-
   private flush(): void {
     if (this.size === 0 || this.gone) return;
     const chunk = this.parts.join('');
@@ -66,7 +58,7 @@ export class StreamOutput implements Output {
     this.send(chunk);
   }
 
-  private send(chunk: string | Uint8Array): void {
+  private send(chunk: string): void {
     if (!this.stream.write(chunk) && !this.waiting) {
       this.waiting = new Promise((resolve) => {
         const done = () => {
@@ -110,10 +102,6 @@ export class StringOutput implements Output {
 
   line(text: string): void {
     this.parts.push(text + '\n');
-  }
-
-  writeBytes(bytes: Uint8Array): void {
-    this.parts.push(new TextDecoder().decode(bytes));
   }
 
   ready(): Promise<void> {
