@@ -1,30 +1,46 @@
 #!/usr/bin/env node
-// Takes the README's screenshot from a real run: the sample workspace in code-server, typing
-// `\cite{oh 2024 unc` in draft.tex, the suggest widget with its details. Writes
-// media/screenshot-completion.png. Run: node scripts/readme-screenshot.js (after npm test's install).
+// Takes the README's completion screenshots from real runs: the sample workspace in
+// code-server, text typed at the end of a draft, the suggest widget open.
+//   media/screenshot-completion.png  `\cite{oh 2024 unc` in draft.tex, with the details pane
+//   media/screenshot-typst.png       `@typesetting` in draft.typ: the Hayagriva entries of
+//                                     typst.yml and the BibTeX papers of the same index
+// Run: node scripts/readme-screenshot.js [completion|typst] (after npm test's install; both by default).
 'use strict';
 const path = require('path');
 const { launch } = require('../test/ui/driver');
 
-(async () => {
+const SHOTS = {
+  completion: { file: 'draft.tex', typed: '\n\nSee \\cite{oh 2024 unc', details: true, out: 'screenshot-completion.png' },
+  typst: { file: 'draft.typ', typed: ' See @typesetting', details: false, out: 'screenshot-typst.png' },
+};
+
+async function take({ file, typed, details, out }) {
   const ui = await launch({ workspace: 'examples/sample-workspace', viewport: { width: 1400, height: 820 } });
   try {
-    await ui.openFile('draft.tex');
+    await ui.openFile(file);
     await ui.page.waitForSelector('text=/\\d+ papers/', { timeout: 30000 });
     await ui.focusEditor();
     await ui.page.keyboard.press('Control+Home');
     for (let i = 0; i < 22; i++) await ui.page.keyboard.press('ArrowDown');
     await ui.page.keyboard.press('End');
-    await ui.type('\n\nSee \\cite{oh 2024 unc');
+    await ui.type(typed);
     await ui.suggestions();
-    // Show the details pane (abstract) of the focused suggestion.
-    await ui.page.keyboard.press('Control+Space');
+    // The details pane (reference, abstract) of the focused suggestion.
+    if (details) await ui.page.keyboard.press('Control+Space');
     await ui.page.waitForTimeout(800);
-    const out = path.join(__dirname, '..', 'media', 'screenshot-completion.png');
-    await ui.page.screenshot({ path: out });
-    console.log(`wrote ${out}`);
+    const saved = path.join(__dirname, '..', 'media', out);
+    await ui.page.screenshot({ path: saved });
+    console.log(`wrote ${saved}`);
   } finally {
     await ui.close();
+  }
+}
+
+(async () => {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SHOTS);
+  for (const name of names) {
+    if (!SHOTS[name]) throw new Error(`unknown screenshot '${name}' (${Object.keys(SHOTS).join(', ')})`);
+    await take(SHOTS[name]);
   }
 })().catch((e) => {
   console.error(e);
