@@ -12,7 +12,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { launch } = require('../test/ui/driver');
+const { launch, pickColorTheme } = require('../test/ui/driver');
 
 const MEDIA = path.join(__dirname, '..', 'media');
 const ARTIFACTS = path.join(__dirname, '..', '.test-artifacts');
@@ -23,14 +23,7 @@ const WIDTHS = [
 ];
 
 async function pickTheme(ui, label, dark) {
-  await ui.page.keyboard.press('F1');
-  await ui.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await ui.page.keyboard.type('Preferences: Color Theme');
-  await ui.page.click('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]', { timeout: 15000 });
-  await ui.page.waitForTimeout(300);
-  await ui.page.keyboard.type(label);
-  await ui.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${label}"]`, { timeout: 15000 });
-  await ui.page.keyboard.press('Enter');
+  await pickColorTheme(ui, label);
   await ui.page.waitForFunction((d) => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark') === d, dark, { timeout: 15000 });
   await ui.page.waitForTimeout(800);
 }

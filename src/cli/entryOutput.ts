@@ -1,6 +1,6 @@
 /**
- * `citelens parse` entries as output text, a batch at a time: as JSON records (one per line)
- * or as listing lines.
+ * `citelens parse`'s view of entries: the library of the collections read, and each entry as
+ * a JSON record or a listing line.
  */
 import { parseCollection } from '../core/collection';
 import { decodeCollection } from '../core/encoding';
@@ -8,11 +8,6 @@ import { latexToUnicode } from '../core/latex';
 import { Library } from '../core/library';
 import { Entry } from '../core/model';
 import { listingParts } from '../core/paper';
-
-export type EntryFormat = 'json' | 'text';
-
-/** Entries are serialised in batches of this many (and output backpressure checked between them). */
-export const ENTRIES_PER_BATCH = 256;
 
 /** A collection's bytes as read, with the name it is shown by (the entries' `file`). */
 export interface ReadCollection {
@@ -42,45 +37,19 @@ const LINK_FIELD = /^(url|doi|file|eprint)$/;
  */
 const REPEATING_FIELD = /^(booktitle|journal|journaltitle|publisher|address|location|month|editor|series|organization|institution|school|howpublished|language|type)$/;
 
-/**
- * Between two JSON records of a batch: records start with `{"key":`, and `},{"key":` occurs
- * nowhere else (inside a string a quote is escaped; the nested `fields` object follows `:`).
- */
-const BETWEEN_RECORDS = '},{"key":';
-const BETWEEN_LINES = '},\n{"key":';
-
-export class EntrySerializer {
+export class EntryOutput {
   private readonly repeated = new Map<string, string>();
 
-  constructor(
-    private readonly library: Library,
-    private readonly format: EntryFormat,
-  ) {}
-
-  /**
-   * Entries [from, to) as output text: JSON records joined by `,\n` (no leading or trailing
-   * separator), or listing lines each ending in a line break.
-   */
-  batch(entries: readonly Entry[], from: number, to: number): string {
-    if (this.format === 'text') {
-      let text = '';
-      for (let i = from; i < to; i++) text += this.line(entries[i]) + '\n';
-      return text;
-    }
-    const records: object[] = [];
-    for (let i = from; i < to; i++) records.push(this.record(entries[i]));
-    // One JSON.stringify of a batch is about twice as fast as one per record.
-    return JSON.stringify(records).slice(1, -1).replaceAll(BETWEEN_RECORDS, BETWEEN_LINES);
-  }
+  constructor(private readonly library: Library) {}
 
   /** `file:line: @type{key} Oh et al. (2024) Title`. */
-  private line(e: Entry): string {
+  line(e: Entry): string {
     const { authors, year, title } = listingParts(e, this.library.inheritedFields(e));
     return `${e.file}:${e.line + 1}: @${e.type}{${e.key}}${authors ? ` ${authors}` : ''}${year ? ` (${year})` : ''}${title ? ` ${title}` : ''}`;
   }
 
   /** Key, type, position and the display values of the entry's (inherited) fields. */
-  private record(e: Entry): object {
+  record(e: Entry): object {
     const fields = this.library.fields(e);
     const values: Record<string, string> = {};
     const bibtex = e.format === 'bibtex';

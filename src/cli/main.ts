@@ -14,7 +14,7 @@ import { Diagnostic, Entry } from '../core/model';
 import { formatAuthorsShort } from '../core/names';
 import { PaperIndex } from '../core/search';
 import { checkDocuments } from './check';
-import { buildLibrary, ENTRIES_PER_BATCH, EntryFormat, EntrySerializer, ReadCollection } from './entryOutput';
+import { buildLibrary, EntryOutput, ReadCollection } from './entryOutput';
 import { bibFilesUnder, collectCollectionFiles, describeProblem, FileProblem, readTextBytes, SourceFile } from './files';
 import { Output, StreamOutput } from './output';
 
@@ -47,8 +47,8 @@ function fail(message: string, showUsage = false): never {
   throw new UsageError(message, showUsage);
 }
 
-/** Records are written in runs of this many between checks of the output's backpressure. */
-const ENTRIES_PER_TURN = ENTRIES_PER_BATCH;
+/** Records are written in batches of this many, with the output's backpressure checked between them. */
+const RECORDS_PER_BATCH = 256;
 
 interface LoadedLibrary {
   library: Library;
@@ -117,7 +117,7 @@ async function writeJsonArray<T>(out: Output, items: Iterable<T>, firstKey: stri
   };
   for (const item of items) {
     batch.push(toRecord(item));
-    if (batch.length === ENTRIES_PER_TURN) {
+    if (batch.length === RECORDS_PER_BATCH) {
       flush();
       await out.ready();
       if (out.closed) return;
@@ -127,13 +127,15 @@ async function writeJsonArray<T>(out: Output, items: Iterable<T>, firstKey: stri
   out.write(first ? ']' : '\n]');
 }
 
-/** Writes the entries' output a batch at a time, minding the output's backpressure. */
-async function writeEntries(out: Output, library: Library, entries: readonly Entry[], format: EntryFormat): Promise<void> {
-  const serializer = new EntrySerializer(library, format);
-  for (let at = 0; at < entries.length; at += ENTRIES_PER_BATCH) {
-    out.write((format === 'json' ? (at === 0 ? '\n' : ',\n') : '') + serializer.batch(entries, at, Math.min(entries.length, at + ENTRIES_PER_BATCH)));
-    await out.ready();
-    if (out.closed) return;
+/** Writes one line per item, minding the output's backpressure. */
+async function writeLines<T>(out: Output, items: Iterable<T>, toLine: (item: T) => string): Promise<void> {
+  let n = 0;
+  for (const item of items) {
+    out.line(toLine(item));
+    if (++n % RECORDS_PER_BATCH === 0) {
+      await out.ready();
+      if (out.closed) return;
+    }
   }
 }
 
@@ -151,9 +153,10 @@ async function parseCommand(args: string[], out: Output): Promise<number> {
     return statusOf(problems);
   }
   if (json) {
-    out.write('{"entries": [');
-    await writeEntries(out, library, entries, 'json');
-    out.write(entries.length ? '\n],\n"diagnostics": ' : '],\n"diagnostics": ');
+    const view = new EntryOutput(library);
+    out.write('{"entries": ');
+    await writeJsonArray(out, entries, 'key', (e) => view.record(e));
+    out.write(',\n"diagnostics": ');
     await writeJsonArray(out, diagnostics, 'file', jsonDiagnostic);
     out.write(',\n"files": ');
     const outcomes = [
@@ -164,7 +167,8 @@ async function parseCommand(args: string[], out: Output): Promise<number> {
     out.write('}\n');
     return statusOf(problems);
   }
-  await writeEntries(out, library, entries, 'text');
+  const view = new EntryOutput(library);
+  await writeLines(out, entries, (e) => view.line(e));
   if (out.closed) return statusOf(problems);
   for (const d of diagnostics) out.line(diagnosticLine(d));
   const unread = problems.length ? `; ${problems.length} file${problems.length === 1 ? '' : 's'} could not be read` : '';
@@ -228,12 +232,7 @@ async function checkCommand(args: string[], out: Output): Promise<number> {
     await writeJsonArray(out, result.problems, 'file', (p) => p);
     out.write('}\n');
   } else {
-    let n = 0;
-    for (const u of result.undefined) {
-      out.line(`${u.file}:${u.line}:${u.column}: undefined citation key '${u.key}'${u.suggestion ? ` (did you mean '${u.suggestion}'?)` : ''}`);
-      if (++n % ENTRIES_PER_TURN === 0) await out.ready();
-      if (out.closed) break;
-    }
+    await writeLines(out, result.undefined, (u) => `${u.file}:${u.line}:${u.column}: undefined citation key '${u.key}'${u.suggestion ? ` (did you mean '${u.suggestion}'?)` : ''}`);
     const unchecked = result.problems.length ? `; ${result.problems.length} document${result.problems.length === 1 ? '' : 's'} not checked` : '';
     out.line(`${result.citations.length} citation${result.citations.length === 1 ? '' : 's'}, ${result.undefined.length} undefined${unchecked}`);
   }

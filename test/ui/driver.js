@@ -204,4 +204,17 @@ async function uiTests(title, options, tests) {
   process.exit(failed ? 1 : 0);
 }
 
-module.exports = { launch, uiTests };
+/** Picks a colour theme the way a person does: the Color Theme picker, its name, Enter. */
+async function pickColorTheme(ui, label) {
+  await ui.page.keyboard.press('F1');
+  await ui.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await ui.page.keyboard.type('Preferences: Color Theme');
+  // Not "Browse Color Themes in Marketplace", which may be listed first.
+  await ui.page.click('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]', { timeout: 15000 });
+  await ui.page.waitForTimeout(300);
+  await ui.page.keyboard.type(label);
+  await ui.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${label}"]`, { timeout: 15000 });
+  await ui.page.keyboard.press('Enter');
+}
+
+module.exports = { launch, uiTests, pickColorTheme };

@@ -6,7 +6,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { uiTests } = require('./driver');
+const { pickColorTheme, uiTests } = require('./driver');
 const { repoRoot } = require('../../scripts/vscode/server');
 
 // The fixture workspace plus a collection of hostile entries (written here so the other
@@ -551,19 +551,6 @@ async function openEditor(ui, rel) {
   await ui.page.keyboard.press('Enter');
   await ui.page.waitForSelector(`.tabs-container .tab.active[aria-label*="${name}"]`, { timeout: 15000 });
   await ui.page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 15000 });
-}
-
-/** Picks a colour theme the way a person does: the Color Theme picker, its name, Enter. */
-async function pickColorTheme(ui, label) {
-  await ui.page.keyboard.press('F1');
-  await ui.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await ui.page.keyboard.type('Preferences: Color Theme');
-  // Not "Browse Color Themes in Marketplace", which may be listed first.
-  await ui.page.click('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]', { timeout: 15000 });
-  await ui.page.waitForTimeout(300);
-  await ui.page.keyboard.type(label);
-  await ui.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${label}"]`, { timeout: 15000 });
-  await ui.page.keyboard.press('Enter');
 }
 
 /**

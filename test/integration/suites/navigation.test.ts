@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { deepEqual, equal, eventually, includes, match, ok, rejects } from '../assert';
 import { before, suite, test } from '../harness';
-import { citelens, workspaceUri } from './util';
+import { citelens, positionOf, workspaceUri } from './util';
 import type { CiteLensApi } from '../../../src/extension';
 
 let api: CiteLensApi;
@@ -16,16 +16,6 @@ const bib = () => workspaceUri('nav', 'nav.bib');
 const mainTex = () => workspaceUri('nav', 'main.tex');
 const introTex = () => workspaceUri('nav', 'chapters', 'intro.tex');
 const citesMd = () => workspaceUri('nav', 'cites.md');
-
-/** The position `inside` characters into the `occurrence`-th `needle` of the document. */
-function positionOf(doc: vscode.TextDocument, needle: string, inside = 1, occurrence = 0): vscode.Position {
-  let at = -1;
-  for (let i = 0; i <= occurrence; i++) {
-    at = doc.getText().indexOf(needle, at + 1);
-    if (at < 0) throw new Error(`'${needle}' (#${occurrence}) not in ${doc.uri.path}`);
-  }
-  return doc.positionAt(at + inside);
-}
 
 function targetOf(l: vscode.Location | vscode.LocationLink): { uri: vscode.Uri; range: vscode.Range } {
   return 'targetUri' in l ? { uri: l.targetUri, range: l.targetSelectionRange ?? l.targetRange } : { uri: l.uri, range: l.range };

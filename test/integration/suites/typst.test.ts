@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { deepEqual, equal, eventually, includes, match, ok } from '../assert';
 import { before, suite, test } from '../harness';
-import { citelens, completeAt, hoverAt, removeQuietly, workspaceUri, writeText } from './util';
+import { citelens, completeAt, hoverAt, positionOf, removeQuietly, workspaceUri, writeText } from './util';
 import type { CiteLensApi } from '../../../src/extension';
 
 let api: CiteLensApi;
@@ -17,15 +17,6 @@ let api: CiteLensApi;
 const mainTyp = () => workspaceUri('typst', 'main.typ');
 const chapterTyp = () => workspaceUri('typst', 'chapters', 'one.typ');
 const notesMd = () => workspaceUri('typst', 'notes.md');
-
-function positionOf(doc: vscode.TextDocument, needle: string, inside = 1, occurrence = 0): vscode.Position {
-  let at = -1;
-  for (let i = 0; i <= occurrence; i++) {
-    at = doc.getText().indexOf(needle, at + 1);
-    if (at < 0) throw new Error(`'${needle}' (#${occurrence}) not in ${doc.uri.path}`);
-  }
-  return doc.positionAt(at + inside);
-}
 
 function relative(uri: vscode.Uri): string {
   return vscode.workspace.asRelativePath(uri, false);

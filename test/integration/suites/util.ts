@@ -62,3 +62,13 @@ export async function removeQuietly(uri: vscode.Uri): Promise<void> {
     /* already gone */
   }
 }
+
+/** The position `inside` characters into the `occurrence`-th `needle` of the document. */
+export function positionOf(doc: vscode.TextDocument, needle: string, inside = 1, occurrence = 0): vscode.Position {
+  let at = -1;
+  for (let i = 0; i <= occurrence; i++) {
+    at = doc.getText().indexOf(needle, at + 1);
+    if (at < 0) throw new Error(`'${needle}' (#${occurrence}) not in ${doc.uri.path}`);
+  }
+  return doc.positionAt(at + inside);
+}
