@@ -30,8 +30,8 @@ const builds = [
   {
     // The reader thread of the Node host (src/vscode/workerReader.ts starts it).
     ...common,
-    entryPoints: ['src/vscode/readerWorker.ts'],
-    outfile: 'dist/reader-worker.js',
+    entryPoints: ['src/vscode/catalogWorker.ts'],
+    outfile: 'dist/catalog-worker.js',
     platform: 'node',
     format: 'cjs',
     target: 'node18',

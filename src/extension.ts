@@ -18,7 +18,7 @@ import { CitingDocuments } from './vscode/citingDocuments';
 import { WorkspaceCollections } from './vscode/collections';
 import { CiteLensContext } from './vscode/context';
 import { ReferenceStyles } from './vscode/referenceStyles';
-import { createCollectionReader } from './vscode/workerReader';
+import { createCatalog } from './vscode/catalogConnection';
 
 export interface CiteLensApi {
   /** The live collections service (for tests and other extensions). */
@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): CiteLensApi {
   const activateStart = Date.now();
   const ctx = new CiteLensContext(context);
   context.subscriptions.push(ctx);
-  const collections = new WorkspaceCollections(ctx, createCollectionReader(context, (m) => ctx.log(m)));
+  const collections = new WorkspaceCollections(ctx, createCatalog(context, (m) => ctx.log(m)));
   const styles = new ReferenceStyles(ctx);
   registerCommands(ctx, collections);
   registerCompletion(ctx, collections, styles);

@@ -10,7 +10,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { DocumentScan, scanDocument, syntaxOfPath } from '../core/citations';
 import { DocumentSyntax } from '../core/citeContext';
 import { parseCollection } from '../core/collection';
-import { Library } from '../core/library';
+import { Catalog } from '../core/catalog';
 import { LineIndex } from '../core/model';
 import { filesUnder, readTextFile } from './files';
 
@@ -112,7 +112,8 @@ function checkDocument(doc: string, findCollections: (dir: string) => string[], 
   // Typst: a key no collection has but a label of the document is a reference (`@intro`).
   const labels = new Set(files.flatMap((f) => f.scan.labels ?? []));
   const collections = named.length ? named : findCollections(dirname(main));
-  const library = new Library();
+  const catalog = new Catalog();
+  const library = catalog.model;
   let readable = 0;
   for (const c of collections) {
     const read = existsSync(c) ? readTextFile(c) : { problem: 'not found' };
@@ -120,7 +121,7 @@ function checkDocument(doc: string, findCollections: (dir: string) => string[], 
       result.warnings.push(`${display(c)}: ${named.length ? `named by ${doc} but ` : ''}${read.problem === 'not found' ? 'not found' : `cannot be read: ${read.problem}`}`);
       continue;
     }
-    library.setFile(parseCollection(read.text, c));
+    catalog.setFile(parseCollection(read.text, c));
     readable++;
   }
   const citations: CheckedCitation[] = [];

@@ -5,6 +5,7 @@
 import { parseCollection } from '../core/collection';
 import { decodeCollection } from '../core/encoding';
 import { latexToUnicode } from '../core/latex';
+import { Catalog } from '../core/catalog';
 import { Library } from '../core/library';
 import { Entry } from '../core/model';
 import { listingParts } from '../core/paper';
@@ -16,16 +17,17 @@ export interface ReadCollection {
 }
 
 /** The library of the collections read, in order, and every entry of them. */
-export function buildLibrary(collections: readonly ReadCollection[]): { library: Library; encodings: string[]; entries: Entry[] } {
-  const library = new Library();
+export function buildLibrary(collections: readonly ReadCollection[]): { catalog: Catalog; library: Library; encodings: string[]; entries: Entry[] } {
+  const catalog = new Catalog();
   const encodings: string[] = [];
   for (const c of collections) {
     const decoded = decodeCollection(c.bytes);
     encodings.push(decoded.encoding);
-    library.setFile(parseCollection(decoded.text, c.display));
+    catalog.setFile(parseCollection(decoded.text, c.display), decoded.encoding);
   }
+  const library = catalog.model;
   const entries = collections.flatMap((c) => library.entriesOf(c.display));
-  return { library, encodings, entries };
+  return { catalog, library, encodings, entries };
 }
 
 /** Fields whose values are addresses and keep their characters in the JSON output. */

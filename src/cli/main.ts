@@ -9,10 +9,10 @@
  */
 import { Writable } from 'node:stream';
 import { toCslItem } from '../core/csl-export';
+import { Catalog } from '../core/catalog';
 import { Library } from '../core/library';
 import { Diagnostic, Entry } from '../core/model';
 import { formatAuthorsShort } from '../core/names';
-import { PaperIndex } from '../core/search';
 import { checkDocuments } from './check';
 import { buildLibrary, EntryOutput, ReadCollection } from './entryOutput';
 import { bibFilesUnder, collectCollectionFiles, describeProblem, FileProblem, readTextBytes, SourceFile } from './files';
@@ -51,6 +51,7 @@ function fail(message: string, showUsage = false): never {
 const RECORDS_PER_BATCH = 256;
 
 interface LoadedLibrary {
+  catalog: Catalog;
   library: Library;
   /** Files read, in order, with their encodings. */
   read: Array<SourceFile & { encoding: string }>;
@@ -74,12 +75,12 @@ function loadLibrary(paths: readonly string[]): LoadedLibrary {
     sources.push(f);
     collections.push({ display: f.display, bytes: outcome.bytes });
   }
-  const { library, encodings, entries } = buildLibrary(collections);
+  const { catalog, library, encodings, entries } = buildLibrary(collections);
   const read = sources.map((f, i) => ({ ...f, encoding: encodings[i] }));
   for (const f of read) if (f.encoding === 'Windows-1252') process.stderr.write(`citelens: ${f.display} is not valid UTF-8; read as Windows-1252\n`);
   for (const p of problems) process.stderr.write(`citelens: ${describeProblem(p)}\n`);
   const diagnostics = read.flatMap((f) => library.diagnostics(f.display));
-  return { library, read, entries, problems, diagnostics };
+  return { catalog, library, read, entries, problems, diagnostics };
 }
 
 function statusOf(problems: readonly FileProblem[]): number {
@@ -192,12 +193,10 @@ async function searchCommand(args: string[], out: Output): Promise<number> {
     } else if (!before[i].startsWith('--')) paths.push(before[i]);
   }
   if (paths.length === 0) fail('search needs at least one file or folder before --', true);
-  const { library, read, problems, diagnostics } = loadLibrary(paths);
+  const { catalog, problems, diagnostics } = loadLibrary(paths);
   for (const d of diagnostics) if (d.severity === 'error') process.stderr.write(diagnosticLine(d) + '\n');
-  const index = new PaperIndex();
-  index.addPapers(read.flatMap((f) => library.papersOf(f.display)));
-  await index.indexAbstracts({ sliceMs: 1000 });
-  const hits = index.search(query, limit);
+  await catalog.indexAbstracts({ sliceMs: 1000 });
+  const hits = catalog.searchHits(query, limit);
   if (json) {
     out.write(`{"query": ${JSON.stringify(query)},\n"results": `);
     await writeJsonArray(out, hits, 'key', (h) => ({ key: h.key, score: h.score, authors: formatAuthorsShort(h.paper.authors, h.paper.etAl), year: h.paper.year, title: h.paper.title, file: h.paper.file }));

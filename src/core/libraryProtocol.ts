@@ -136,3 +136,18 @@ export const SEARCH_CAP = 5000;
 export const FACET_VALUES = 30;
 /** Cards per page request. */
 export const PAGE_SIZE = 60;
+
+export const isString = (v: unknown): v is string => typeof v === 'string';
+export const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+export const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Is `q` a well-formed library query (it may come from a webview rendering untrusted text)? */
+export function validQuery(q: unknown): q is LibraryQuery {
+  if (!q || typeof q !== 'object') return false;
+  const o = q as Record<string, unknown>;
+  if (!isString(o.text) || !o.selection || typeof o.selection !== 'object') return false;
+  for (const [k, v] of Object.entries(o.selection as Record<string, unknown>)) if (!(FACET_KINDS as readonly string[]).includes(k) || !isStringArray(v)) return false;
+  const view = o.view as Record<string, unknown> | undefined;
+  if (!view) return false;
+  return view.kind === 'results' || ((view.kind === 'author' || view.kind === 'topic') && isString(view.id));
+}

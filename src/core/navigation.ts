@@ -85,32 +85,49 @@ export function isDefinedIn(library: Library, key: string, scope?: ReadonlySet<s
   return target !== undefined && library.definitions(target).some((e) => scope.has(e.file));
 }
 
+/** The verdict on one cited key. */
+export interface KeyVerdict {
+  /** Some collection has the key in some case. */
+  knownInAnyCase: boolean;
+  problem: null | Omit<CitationProblem, 'key' | 'start' | 'end'>;
+}
+
 /**
- * Undefined keys and keys whose case differs from the entry's. `scope` restricts the check to
- * the entries of those files (the collections a document names); undefined means the whole
- * library. The key `*` (`\nocite{*}`) is never a problem.
+ * Verdicts on cited keys: undefined, or differing in case from the entry's key. `scope`
+ * restricts the check to the entries of those files (the collections a document names);
+ * undefined means the whole library.
  */
-export function checkCitations(citations: readonly Citation[], library: Library, scope?: ReadonlySet<string>): CitationProblem[] {
-  const out: CitationProblem[] = [];
-  const verdicts = new Map<string, Omit<CitationProblem, 'start' | 'end'> | null>();
-  for (const c of citations) {
-    if (c.key === '*' || c.key === '') continue;
-    let verdict = verdicts.get(c.key);
-    if (verdict === undefined) {
-      verdict = judge(c.key, library, scope);
-      verdicts.set(c.key, verdict);
-    }
-    if (verdict) out.push({ ...verdict, start: c.start, end: c.end });
+export function judgeKeys(library: Library, keys: Iterable<string>, scope?: ReadonlySet<string>): Record<string, KeyVerdict> {
+  const out: Record<string, KeyVerdict> = Object.create(null);
+  for (const key of keys) {
+    if (out[key]) continue;
+    out[key] = { knownInAnyCase: library.has(key) || library.keysIgnoringCase(key).length > 0, problem: judge(key, library, scope) };
   }
   return out;
 }
 
-function judge(key: string, library: Library, scope: ReadonlySet<string> | undefined): Omit<CitationProblem, 'start' | 'end'> | null {
+/** The problems of `citations` by their keys' verdicts. The key `*` (`\nocite{*}`) is never a problem. */
+export function citationProblems(citations: readonly Citation[], verdicts: Readonly<Record<string, KeyVerdict>>): CitationProblem[] {
+  const out: CitationProblem[] = [];
+  for (const c of citations) {
+    if (c.key === '*' || c.key === '') continue;
+    const problem = verdicts[c.key]?.problem;
+    if (problem) out.push({ ...problem, key: c.key, start: c.start, end: c.end });
+  }
+  return out;
+}
+
+/** Undefined keys and keys whose case differs from the entry's, against `library` (see judgeKeys). */
+export function checkCitations(citations: readonly Citation[], library: Library, scope?: ReadonlySet<string>): CitationProblem[] {
+  return citationProblems(citations, judgeKeys(library, citations.map((c) => c.key), scope));
+}
+
+function judge(key: string, library: Library, scope: ReadonlySet<string> | undefined): Omit<CitationProblem, 'key' | 'start' | 'end'> | null {
   if (isDefinedIn(library, key, scope)) return null;
   const spellings = library.keysIgnoringCase(key).filter((k) => k !== key && (!scope || library.definitions(k).some((e) => scope.has(e.file))));
-  if (spellings.length) return { kind: 'case-mismatch', key, spellings, definedIn: [] };
+  if (spellings.length) return { kind: 'case-mismatch', spellings, definedIn: [] };
   const definedIn = scope ? [...new Set(library.definitions(library.aliasTarget(key) ?? key).map((e) => e.file))] : [];
-  return { kind: 'undefined-key', key, spellings: [], definedIn };
+  return { kind: 'undefined-key', spellings: [], definedIn };
 }
 
 /** Blanks LaTeX comments, keeping offsets. */

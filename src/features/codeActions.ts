@@ -4,8 +4,6 @@
  * duplicate key in a collection offers to go to its other definitions.
  */
 import * as vscode from 'vscode';
-import { formatAuthorsShort } from '../core/names';
-import { nearestKeys } from '../core/nearest';
 import { citationKeyAt, citeContext } from '../core/citeContext';
 import { typstRenameEdit } from '../core/typst';
 import { WorkspaceCollections } from '../vscode/collections';
@@ -13,20 +11,20 @@ import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vs
 import { COLLECTION_DOCUMENTS } from './definition';
 import { CASE_MISMATCH, UNDEFINED_KEY } from './documentDiagnostics';
 import { OPEN_ENTRY_COMMAND } from './paperMarkdown';
+import { paperItems, PaperItem } from './insertCitation';
 
 export const SEARCH_LIBRARY_COMMAND = 'citelens.searchLibrary';
-const PICK_LIMIT = 50;
 
 export function registerCodeActions(ctx: CiteLensContext, collections: WorkspaceCollections): void {
-  const library = collections.library;
   const citing: vscode.CodeActionProvider = {
-    provideCodeActions(document, _range, context) {
+    async provideCodeActions(document, _range, context) {
       const actions: vscode.CodeAction[] = [];
       for (const d of context.diagnostics) {
         if (d.source !== 'CiteLens' || (d.code !== UNDEFINED_KEY && d.code !== CASE_MISMATCH)) continue;
         const key = document.getText(d.range);
         if (!key) continue;
-        nearestKeys(key, library.keys(), 3).forEach((k, i) => {
+        const nearest = await collections.catalog.call('nearest', key, 3).catch(() => [] as string[]);
+        nearest.forEach((k, i) => {
           const fix = new vscode.CodeAction(`Replace with '${k}'`, vscode.CodeActionKind.QuickFix);
           fix.edit = new vscode.WorkspaceEdit();
           const replacement = keyReplacement(document, d.range, k);
@@ -48,21 +46,19 @@ export function registerCodeActions(ctx: CiteLensContext, collections: Workspace
   ctx.own(vscode.languages.registerCodeActionsProvider(CITING_DOCUMENTS, citing, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
 
   const duplicates: vscode.CodeActionProvider = {
-    provideCodeActions(document, _range, context) {
+    async provideCodeActions(document, _range, context) {
       const file = document.uri.toString();
-      const result = library.fileResult(file);
-      if (!result) return [];
+      if (!collections.isTracked(file)) return [];
       const actions: vscode.CodeAction[] = [];
       for (const d of context.diagnostics) {
         if (d.source !== 'CiteLens' || d.code !== 'duplicate-key') continue;
         const key = document.getText(d.range);
-        const here = result.lineIndex.offsetAt(d.range.start.line, d.range.start.character);
-        for (const other of library.definitions(key)) {
-          if (other.file === file && other.keySpan.start === here) continue;
-          const where = other.file === file ? `line ${other.line + 1}` : `${vscode.workspace.asRelativePath(vscode.Uri.parse(other.file))}:${other.line + 1}`;
-          const pos = library.fileResult(other.file)?.lineIndex.positionAt(other.keySpan.start) ?? { line: other.line, column: other.column };
+        const info = await collections.catalog.call('keyInfo', key).catch(() => undefined);
+        for (const other of info?.declarations ?? []) {
+          if (other.file === file && other.key.line === d.range.start.line && other.key.column === d.range.start.character) continue;
+          const where = other.file === file ? `line ${other.entry.line + 1}` : `${vscode.workspace.asRelativePath(vscode.Uri.parse(other.file))}:${other.entry.line + 1}`;
           const go = new vscode.CodeAction(`Go to the other definition of '${key}' (${where})`, vscode.CodeActionKind.QuickFix);
-          go.command = { command: OPEN_ENTRY_COMMAND, title: go.title, arguments: [other.file, pos.line, pos.column] };
+          go.command = { command: OPEN_ENTRY_COMMAND, title: go.title, arguments: [other.file, other.key.line, other.key.column] };
           go.diagnostics = [d];
           actions.push(go);
         }
@@ -88,10 +84,6 @@ export function registerCodeActions(ctx: CiteLensContext, collections: Workspace
   );
 }
 
-interface PaperItem extends vscode.QuickPickItem {
-  key: string;
-}
-
 /** A QuickPick over the library, searched as you type; resolves to the chosen key. */
 function pickPaper(collections: WorkspaceCollections, initial: string): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -100,21 +92,16 @@ function pickPaper(collections: WorkspaceCollections, initial: string): Promise<
     pick.placeholder = 'Authors, title words, year, venue or key';
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
-    const update = () => {
-      const hits = pick.value.trim() ? collections.index.search(pick.value, PICK_LIMIT) : [];
-      pick.items = hits.map((h) => ({
-        key: h.key,
-        label: h.key,
-        description: `${formatAuthorsShort(h.paper.authors, h.paper.etAl) || 'Anonymous'}${h.paper.year ? ` (${h.paper.year})` : ''}`,
-        detail: h.paper.title,
-        // Our search decides; VS Code's own filter must not hide results.
-        alwaysShow: true,
-      }));
+    let asked = 0;
+    const update = async () => {
+      const question = ++asked;
+      const items = await paperItems(collections, pick.value);
+      if (question === asked) pick.items = items;
     };
     pick.value = initial;
-    update();
+    void update();
     let chosen: string | undefined;
-    pick.onDidChangeValue(update);
+    pick.onDidChangeValue(() => void update());
     pick.onDidAccept(() => {
       chosen = pick.selectedItems[0]?.key ?? pick.activeItems[0]?.key;
       pick.hide();

@@ -8,7 +8,7 @@ export function registerCommands(ctx: CiteLensContext, collections: WorkspaceCol
   ctx.own(
     vscode.commands.registerCommand(OPEN_ENTRY_COMMAND, async (file: unknown, line: unknown, column: unknown) => {
       // Arguments arrive from hover links: check them, open only a tracked collection.
-      if (typeof file !== 'string' || !collections.library.files.includes(file)) return;
+      if (typeof file !== 'string' || !collections.isTracked(file)) return;
       const l = typeof line === 'number' && line >= 0 ? line : 0;
       const c = typeof column === 'number' && column >= 0 ? column : 0;
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(file));

@@ -5,7 +5,7 @@
  * Updated as you type (debounced) and when the library or the include structure changes.
  */
 import * as vscode from 'vscode';
-import { checkCitations, CitationProblem } from '../core/navigation';
+import { citationProblems, CitationProblem } from '../core/navigation';
 import { CitingDocuments } from '../vscode/citingDocuments';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CiteLensContext, syntaxOf } from '../vscode/context';
@@ -46,22 +46,24 @@ export function registerDocumentDiagnostics(ctx: CiteLensContext, collections: W
     }
     const scope = await documents.scopeOf(scanned);
     if (disposed || doc.isClosed || generations.get(id) !== generation) return;
-    const library = collections.library;
     let citations = scanned.scan.citations;
+    const verdicts = await collections.catalog.call('judge', [...new Set(citations.map((c) => c.key))], scope ? [...scope] : null).catch(() => undefined);
+    if (!verdicts || disposed || doc.isClosed || generations.get(id) !== generation) return;
+    const known = (key: string) => verdicts[key]?.knownInAnyCase ?? false;
     // Nothing to check against; and plain Markdown's in-text `@name` is not a citation unless the document uses a bibliography.
-    if (!scope && library.size === 0) citations = [];
-    if (!scope && scanned.syntax === 'markdown') citations = citations.filter((c) => c.command !== '@' || library.keysIgnoringCase(c.key).length > 0);
+    if (!scope && collections.status.papers === 0) citations = [];
+    if (!scope && scanned.syntax === 'markdown') citations = citations.filter((c) => c.command !== '@' || known(c.key));
     if (scanned.syntax === 'typst') {
       // Typst decides by the bibliography: a key no collection has but a label of the
       // document is a reference (`@intro`); without a bibliography every `@name` is one.
       const labels = await documents.typstLabels(scanned);
       if (disposed || doc.isClosed || generations.get(id) !== generation) return;
       const isReference = (c: { command: string; key: string }) => (c.command === '@' || c.command === 'ref') && (!scope || labels.has(c.key));
-      citations = citations.filter((c) => library.keysIgnoringCase(c.key).length > 0 || (!labels.has(c.key) && !isReference(c)));
+      citations = citations.filter((c) => known(c.key) || (!labels.has(c.key) && !isReference(c)));
     }
     const names = scope ? [...scope].map((f) => label(f)).join(', ') : '';
     const out: vscode.Diagnostic[] = [];
-    for (const p of checkCitations(citations, library, scope)) {
+    for (const p of citationProblems(citations, verdicts)) {
       const setting = p.kind === 'undefined-key' ? settings.undefinedKeys : settings.caseMismatch;
       if (setting === 'off') continue;
       const d = new vscode.Diagnostic(documents.range(scanned, p.start, p.end), message(p, names), toSeverity(setting));

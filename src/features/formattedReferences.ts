@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { citationKeyAt } from '../core/citeContext';
 import { plainText, referenceText } from '../core/formatReference';
-import type { Paper } from '../core/model';
+import type { PaperView } from '../core/catalog';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
 import { ReferenceStyles } from '../vscode/referenceStyles';
@@ -31,7 +31,7 @@ export function writingDocument(): vscode.TextDocument | undefined {
 }
 
 export function registerFormattedReferences(ctx: CiteLensContext, collections: WorkspaceCollections, styles: ReferenceStyles): void {
-  const run = async (keysArg: unknown, title: string, format: (papers: Paper[], doc: vscode.TextDocument | undefined) => Promise<CopiedText>): Promise<CopiedText | undefined> => {
+  const run = async (keysArg: unknown, title: string, format: (papers: PaperView[], doc: vscode.TextDocument | undefined) => Promise<CopiedText>): Promise<CopiedText | undefined> => {
     const papers = await papersFor(keysArg, collections, title);
     if (!papers?.length) return undefined;
     const copied = await format(papers, writingDocument());
@@ -59,13 +59,14 @@ export function registerFormattedReferences(ctx: CiteLensContext, collections: W
   );
 }
 
-async function papersFor(keysArg: unknown, collections: WorkspaceCollections, title: string): Promise<Paper[] | undefined> {
+async function papersFor(keysArg: unknown, collections: WorkspaceCollections, title: string): Promise<PaperView[] | undefined> {
   if (!collections.isReady) await collections.whenReady();
   let keys = Array.isArray(keysArg) && keysArg.every((k) => typeof k === 'string') ? (keysArg as string[]) : undefined;
   if (!keys) keys = keysAtCursor();
   if (!keys?.length) keys = await pickPapers(collections, title, 'copy');
   if (!keys?.length) return undefined;
-  const papers = keys.map((k) => collections.library.paper(k)).filter((p): p is Paper => p !== undefined);
+  const found = await collections.catalog.call('papers', keys).catch((): Array<PaperView | undefined> => []);
+  const papers = found.filter((p): p is PaperView => p !== undefined);
   if (!papers.length) void vscode.window.showInformationMessage(`CiteLens: no entry with the key ${keys[0]}.`);
   return papers;
 }

@@ -43,7 +43,7 @@ export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollec
     const found = citationKeyAt(document.getText(), document.offsetAt(position), syntax, readSettings().citeCommands);
     if (!found) return undefined;
     const range = new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));
-    const paper = collections.library.paper(found.key);
+    const paper = await collections.catalog.call('paper', found.key).catch(() => undefined);
     if (!paper) {
       if (!collections.isReady) return undefined;
       // Typst: `@intro` may refer to a label (of this file or another of the project), not to
@@ -53,7 +53,7 @@ export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollec
       md.appendMarkdown(escapeMarkdown(`No entry with the key "${found.key}" in the workspace's collections.`));
       return new vscode.Hover(md, range);
     }
-    const fileLabel = vscode.workspace.asRelativePath(vscode.Uri.parse(paper.entry.file));
+    const fileLabel = vscode.workspace.asRelativePath(vscode.Uri.parse(paper.file));
     const formatted = await formattedOf(styles, paper, document, ctx);
     return new vscode.Hover(paperDocumentation(paper, { abstract: true, source: true, fileLabel, formatted, copyLink: true }), range);
   }

@@ -70,10 +70,6 @@ export class CitationTarget {
   }
 }
 
-interface PaperItem extends vscode.QuickPickItem {
-  key: string;
-}
-
 export function registerInsertCitation(ctx: CiteLensContext, collections: WorkspaceCollections, target: CitationTarget): void {
   ctx.own(
     vscode.commands.registerCommand(INSERT_CITATION_COMMAND, async (keysArg?: unknown) => {
@@ -104,16 +100,12 @@ export function pickPapers(collections: WorkspaceCollections, title = 'CiteLens:
     // user unticking papers, so selection events are ignored while the list is replaced.
     let replacing = false;
     let replacingTimer: ReturnType<typeof setTimeout> | undefined;
-    const update = () => {
-      const hits = pick.value.trim() ? collections.index.search(pick.value, PICK_LIMIT) : [];
-      const items: PaperItem[] = hits.map((h) => ({
-        key: h.key,
-        label: h.key,
-        description: `${formatAuthorsShort(h.paper.authors, h.paper.etAl) || 'Anonymous'}${h.paper.year ? ` (${h.paper.year})` : ''}`,
-        detail: h.paper.title,
-        // Our search decides; VS Code's own filter must not hide results.
-        alwaysShow: true,
-      }));
+    let asked = 0;
+    const update = async () => {
+      const question = ++asked;
+      const items = await paperItems(collections, pick.value);
+      // An answer to an older value comes too late.
+      if (question !== asked) return;
       // Papers ticked under an earlier query stay listed (first) and ticked.
       const kept = [...chosen.values()].filter((c) => !items.some((i) => i.key === c.key));
       replacing = true;
@@ -122,9 +114,9 @@ export function pickPapers(collections: WorkspaceCollections, title = 'CiteLens:
       clearTimeout(replacingTimer);
       replacingTimer = setTimeout(() => (replacing = false), 0);
     };
-    update();
+    void update();
     let result: string[] | undefined;
-    pick.onDidChangeValue(update);
+    pick.onDidChangeValue(() => void update());
     pick.onDidChangeSelection((sel) => {
       if (replacing) return;
       const selected = new Set(sel.map((s) => s.key));
@@ -142,4 +134,22 @@ export function pickPapers(collections: WorkspaceCollections, title = 'CiteLens:
     });
     pick.show();
   });
+}
+
+export interface PaperItem extends vscode.QuickPickItem {
+  key: string;
+}
+
+/** Quick pick items for a search of the library (none for an empty text; none if the catalog cannot answer). */
+export async function paperItems(collections: WorkspaceCollections, text: string): Promise<PaperItem[]> {
+  if (!text.trim()) return [];
+  const papers = await collections.catalog.call('search', text, PICK_LIMIT).catch(() => []);
+  return papers.map((p) => ({
+    key: p.key,
+    label: p.key,
+    description: `${formatAuthorsShort(p.authors, p.etAl) || 'Anonymous'}${p.year ? ` (${p.year})` : ''}`,
+    detail: p.title,
+    // Our search decides; VS Code's own filter must not hide results.
+    alwaysShow: true,
+  }));
 }

@@ -3,14 +3,13 @@
  * insert citations, in the sidebar (view `citelens.library`) and as an editor panel
  * (`citelens.openLibrary`, restored after a reload by a serializer).
  *
- * The host owns the index and answers the webview's typed requests (src/core/libraryProtocol.ts)
- * with facets and pages of cards; the webview never receives the whole library. The webview
+ * The host passes the webview's typed requests (src/core/libraryProtocol.ts) to the catalog,
+ * which answers with facets and pages of cards; the webview never receives the whole library. The webview
  * is locked down: a strict Content-Security-Policy with a nonce, scripts and styles only
  * from dist/ and media/, and every collection text rendered as text (src/webview/main.ts).
  */
 import * as vscode from 'vscode';
-import { LibraryPages, linkOf } from '../core/libraryPages';
-import { LibraryQuery, LibraryStatus, PAGE_SIZE, ToHost, ToWebview, FACET_KINDS } from '../core/libraryProtocol';
+import { FACET_KINDS, isNumber, isString, isStringArray, LibraryStatus, PAGE_SIZE, ToHost, ToWebview, validQuery } from '../core/libraryProtocol';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CiteLensContext } from '../vscode/context';
 import { ReferenceStyles } from '../vscode/referenceStyles';
@@ -26,25 +25,18 @@ const CHANGE_DELAY_MS = 150;
 
 /** The live webviews, for tests (through the extension's API) and change notices. */
 export class LibraryService {
-  readonly pages: LibraryPages;
   private readonly webviews = new Set<LibraryWebview>();
   private panel: vscode.WebviewPanel | undefined;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly ctx: CiteLensContext,
-    private readonly collections: WorkspaceCollections,
+    readonly collections: WorkspaceCollections,
     readonly target: CitationTarget,
     readonly styles: ReferenceStyles,
   ) {
-    this.pages = new LibraryPages({
-      papers: () => collections.index.papers(),
-      search: (text, limit) => collections.index.search(text, limit).map((h) => h.paper),
-      fileLabel: (file) => vscode.workspace.asRelativePath(vscode.Uri.parse(file)),
-    });
     ctx.own(
       collections.onDidChange(() => {
-        this.pages.invalidate();
         clearTimeout(this.changeTimer);
         this.changeTimer = setTimeout(() => this.broadcast({ type: 'changed' }), CHANGE_DELAY_MS);
       }),
@@ -57,7 +49,8 @@ export class LibraryService {
   }
 
   status(): LibraryStatus {
-    return { ready: this.collections.isReady, papers: this.collections.index.size, collections: this.collections.index.files().length };
+    const s = this.collections.status;
+    return { ready: this.collections.isReady, papers: s.papers, collections: s.files.length };
   }
 
   /** Takes over a webview (sidebar view or panel): sets its HTML and answers its messages. */
@@ -107,38 +100,19 @@ export class LibraryService {
     return this.collections.whenReady();
   }
 
-  /** Derived topics and facet values of every paper, in time slices (the host stays responsive). */
-  async prepare(): Promise<void> {
-    const started = Date.now();
-    await this.pages.prepare();
-    const ms = Date.now() - started;
-    if (ms > 300) this.ctx.log(`Library: facets and derived topics of ${this.collections.index.size} papers prepared in ${ms} ms.`);
-  }
-
   log(message: string): void {
     this.ctx.log(message);
   }
 
-  paperLink(key: string): string | undefined {
-    const p = this.collections.index.get(key);
-    return p && linkOf(p);
-  }
-
-  entryLocation(key: string): { file: string; line: number; column: number } | undefined {
-    const p = this.collections.index.get(key);
-    if (!p) return undefined;
-    const result = this.collections.library.fileResult(p.file);
-    const pos = result?.lineIndex.positionAt(p.entry.keySpan.start) ?? { line: p.entry.line, column: p.entry.column };
-    return { file: p.file, line: pos.line, column: pos.column };
-  }
-
-  hasKey(key: string): boolean {
-    return this.collections.index.get(key) !== undefined;
+  /** The keys among `keys` that the catalog has. */
+  async knownKeys(keys: readonly string[]): Promise<string[]> {
+    const papers = await this.collections.catalog.call('papers', [...keys]);
+    return keys.filter((_, i) => papers[i] !== undefined);
   }
 
   /** A paper's reference in the style of the document being written (else the setting's). */
   async formatted(key: string): Promise<Extract<ToWebview, { type: 'reference' }> | undefined> {
-    const paper = this.collections.index.get(key);
+    const paper = await this.collections.catalog.call('paper', key);
     if (!paper) return undefined;
     const formatted = await formattedOf(this.styles, paper, writingDocument(), this.ctx);
     if (!formatted) return undefined;
@@ -160,8 +134,6 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscod
 /** One webview showing the library: its HTML and its side of the protocol. */
 export class LibraryWebview implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  /** The last query's papers, for page requests (the webview asks by offset). */
-  private last: { id: string; papers: ReturnType<LibraryPages['run']>['papers'] } | undefined;
 
   constructor(
     private readonly service: LibraryService,
@@ -198,42 +170,26 @@ export class LibraryWebview implements vscode.Disposable {
         return;
       case 'query': {
         if (!this.service.status().ready) await this.service.whenReady();
-        await this.service.prepare();
         const started = Date.now();
-        const result = this.service.pages.run(m.query);
-        this.last = { id: queryId(m.query), papers: result.papers };
-        const limit = clamp(m.limit, 1, PAGE_SIZE * 2);
-        await this.post({
-          type: 'results',
-          requestId: m.requestId,
-          status: this.service.status(),
-          total: result.total,
-          capped: result.capped,
-          facets: result.facets,
-          cards: this.service.pages.cards(result.papers.slice(0, limit)),
-          page: result.page,
-        });
+        const catalog = this.service.collections.catalog;
+        const answer = await catalog.call('libraryQuery', m.query, clamp(m.limit, 1, PAGE_SIZE * 2));
+        await this.post({ type: 'results', requestId: m.requestId, status: this.service.status(), ...answer });
         const ms = Date.now() - started;
-        if (ms > 200) this.service.log(`Library query took ${ms} ms (${result.total} papers).`);
+        if (ms > 200) this.service.log(`Library query took ${ms} ms (${answer.total} papers).`);
         return;
       }
       case 'page': {
-        await this.service.prepare();
-        const id = queryId(m.query);
-        if (!this.last || this.last.id !== id) this.last = { id, papers: this.service.pages.run(m.query).papers };
-        const offset = clamp(m.offset, 0, this.last.papers.length);
-        const limit = clamp(m.limit, 1, PAGE_SIZE * 2);
-        await this.post({ type: 'page', requestId: m.requestId, offset, cards: this.service.pages.cards(this.last.papers.slice(offset, offset + limit)) });
+        const page = await this.service.collections.catalog.call('libraryPage', m.query, Math.max(0, Math.floor(m.offset)), clamp(m.limit, 1, PAGE_SIZE * 2));
+        await this.post({ type: 'page', requestId: m.requestId, ...page });
         return;
       }
       case 'facetSearch': {
-        await this.service.prepare();
-        const list = this.service.pages.facetValues(m.query, m.kind, m.filter);
+        const list = await this.service.collections.catalog.call('facetValues', m.query, m.kind, m.filter);
         await this.post({ type: 'facetValues', requestId: m.requestId, kind: m.kind, list });
         return;
       }
       case 'insert': {
-        const keys = m.keys.filter((k) => this.service.hasKey(k));
+        const keys = await this.service.knownKeys(m.keys);
         if (!keys.length) return;
         const result = await this.service.target.insert(keys);
         if (!result) await this.post({ type: 'notice', text: 'Open a LaTeX, Markdown or Typst document first: citations go to its cursor.' });
@@ -242,7 +198,7 @@ export class LibraryWebview implements vscode.Disposable {
         return;
       }
       case 'copyKeys': {
-        const keys = m.keys.filter((k) => this.service.hasKey(k));
+        const keys = await this.service.knownKeys(m.keys);
         if (!keys.length) return;
         await vscode.env.clipboard.writeText(keys.join(', '));
         await this.post({ type: 'notice', text: `Copied ${keys.join(', ')}.` });
@@ -255,15 +211,16 @@ export class LibraryWebview implements vscode.Disposable {
         return;
       }
       case 'copyReferences': {
-        const keys = m.keys.filter((k) => this.service.hasKey(k));
+        const keys = await this.service.knownKeys(m.keys);
         if (!keys.length) return;
         const copied = await vscode.commands.executeCommand<{ style: string } | undefined>(COPY_REFERENCE_COMMAND, keys);
         if (copied) await this.post({ type: 'notice', text: `Copied ${keys.length === 1 ? `the reference of ${keys[0]}` : `${keys.length} references`} (${copied.style}).` });
         return;
       }
       case 'openEntry': {
-        const at = this.service.entryLocation(m.key);
-        if (!at) return;
+        const paper = await this.service.collections.catalog.call('paper', m.key);
+        if (!paper) return;
+        const at = { file: paper.location.file, line: paper.location.key.line, column: paper.location.key.column };
         if (this.column === undefined) {
           await vscode.commands.executeCommand(OPEN_ENTRY_COMMAND, at.file, at.line, at.column);
           return;
@@ -277,7 +234,7 @@ export class LibraryWebview implements vscode.Disposable {
       }
       case 'openLink': {
         // The link comes from the paper, not from the message, and only http(s) opens.
-        const link = this.service.paperLink(m.key);
+        const link = await this.service.collections.catalog.call('paperLink', m.key);
         if (link) await vscode.env.openExternal(vscode.Uri.parse(link, true));
         return;
       }
@@ -292,14 +249,6 @@ export class LibraryWebview implements vscode.Disposable {
 function clamp(n: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, Math.floor(n)));
 }
-
-function queryId(q: LibraryQuery): string {
-  return JSON.stringify([q.text, q.view, FACET_KINDS.map((k) => q.selection[k] ?? [])]);
-}
-
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** Messages come from a webview rendering untrusted text: accept only well-formed ones. */
 function validMessage(raw: unknown): ToHost | undefined {
@@ -324,16 +273,6 @@ function validMessage(raw: unknown): ToHost | undefined {
       return isString(m.key) ? (m as ToHost) : undefined;
   }
   return undefined;
-}
-
-function validQuery(q: unknown): q is LibraryQuery {
-  if (!q || typeof q !== 'object') return false;
-  const o = q as Record<string, unknown>;
-  if (!isString(o.text) || !o.selection || typeof o.selection !== 'object') return false;
-  for (const [k, v] of Object.entries(o.selection as Record<string, unknown>)) if (!(FACET_KINDS as readonly string[]).includes(k) || !isStringArray(v)) return false;
-  const view = o.view as Record<string, unknown> | undefined;
-  if (!view) return false;
-  return view.kind === 'results' || ((view.kind === 'author' || view.kind === 'topic') && isString(view.id));
 }
 
 function nonce(): string {

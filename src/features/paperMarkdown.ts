@@ -7,11 +7,10 @@ import * as vscode from 'vscode';
 import { FormattedReference, RichText } from '../core/formatReference';
 import { visibleMarks } from '../core/inertText';
 import { BUNDLED_STYLES } from '../core/citationStyles';
-import { Paper } from '../core/model';
+import type { PaperView } from '../core/catalog';
 import { CiteLensContext } from '../vscode/context';
 import { ReferenceStyles } from '../vscode/referenceStyles';
 import { formatName } from '../core/names';
-import { paperField } from '../core/paper';
 
 export const OPEN_ENTRY_COMMAND = 'citelens.openEntry';
 export const COPY_REFERENCE_COMMAND = 'citelens.copyFormattedReference';
@@ -67,7 +66,7 @@ export function inertMarkdown(): vscode.MarkdownString {
   return md;
 }
 
-export function paperDocumentation(paper: Paper, options: PaperMarkdownOptions): vscode.MarkdownString {
+export function paperDocumentation(paper: PaperView, options: PaperMarkdownOptions): vscode.MarkdownString {
   const md = inertMarkdown();
   if (options.formatted) {
     md.appendMarkdown(richTextMarkdown(options.formatted.reference.text, MAX_REFERENCE));
@@ -81,7 +80,7 @@ export function paperDocumentation(paper: Paper, options: PaperMarkdownOptions):
       md.appendMarkdown(escapeMarkdown(shorten(people.map(formatName).join(', '), MAX_PEOPLE) + (paper.etAl ? ' et al.' : '') + (paper.authors.length ? '' : ' (eds.)')));
       md.appendMarkdown('\n\n');
     }
-    const where = [paper.venue, paperField(paper, 'volume') && `vol. ${paperField(paper, 'volume')}`, paperField(paper, 'pages') && `pp. ${paperField(paper, 'pages')}`, paper.year].filter(Boolean).join(', ');
+    const where = [paper.venue, paper.volume && `vol. ${paper.volume}`, paper.pages && `pp. ${paper.pages}`, paper.year].filter(Boolean).join(', ');
     if (where) {
       md.appendMarkdown('_');
       md.appendMarkdown(escapeMarkdown(shorten(where, MAX_LINE)));
@@ -110,7 +109,7 @@ export function paperDocumentation(paper: Paper, options: PaperMarkdownOptions):
   }
   const footer: string[] = [];
   if (options.source) {
-    footer.push(`[${escapeMarkdown(`${options.fileLabel ?? paper.file}:${paper.entry.line + 1}`)}](${commandLink(OPEN_ENTRY_COMMAND, [paper.entry.file, paper.entry.line, paper.entry.column])} "Open the entry")`);
+    footer.push(`[${escapeMarkdown(`${options.fileLabel ?? paper.file}:${paper.location.entry.line + 1}`)}](${commandLink(OPEN_ENTRY_COMMAND, [paper.location.file, paper.location.entry.line, paper.location.entry.column])} "Open the entry")`);
   }
   if (options.copyLink) {
     footer.push(`[Copy reference](${commandLink(COPY_REFERENCE_COMMAND, [[paper.key]])} "Copy the formatted reference")`);
@@ -169,7 +168,7 @@ function shorten(s: string, max: number): string {
  * The formatted reference of `paper` in the style of `document` (or the setting's), or
  * undefined when the style cannot be used (then the field list is shown; the reason is logged).
  */
-export async function formattedOf(styles: ReferenceStyles, paper: Paper, document: vscode.TextDocument | undefined, ctx: CiteLensContext): Promise<PaperMarkdownOptions['formatted']> {
+export async function formattedOf(styles: ReferenceStyles, paper: PaperView, document: vscode.TextDocument | undefined, ctx: CiteLensContext): Promise<PaperMarkdownOptions['formatted']> {
   try {
     const chosen = await styles.styleFor(document);
     const label = BUNDLED_STYLES.find((s) => `bundled:${s.id}` === chosen.id)?.label ?? chosen.style.info.title;

@@ -21,19 +21,18 @@ import { COLLECTION_DOCUMENTS } from './definition';
 import { findOccurrences } from './references';
 
 export function registerRename(ctx: CiteLensContext, collections: WorkspaceCollections, documents: CitingDocuments): void {
-  const library = collections.library;
-
   const renamable = async (document: vscode.TextDocument, position: vscode.Position): Promise<KeyTarget | undefined> => {
-    const target = documents.keyAt(document, position);
+    const target = await documents.keyAt(document, position);
     if (!target) {
       // Not ours to judge in files that are neither citing documents nor collections.
-      if (!syntaxOf(document) && !library.fileResult(document.uri.toString())) return undefined;
+      if (!syntaxOf(document) && !collections.isTracked(document.uri.toString())) return undefined;
       throw new Error('Put the cursor on a citation key (in a citation, or on the key of an entry) to rename it.');
     }
     if (!collections.isReady) await collections.whenReady();
     const key = target.found.key;
-    if (library.definitions(key).length) return target;
-    const aliasOf = library.aliasTarget(key);
+    const info = await collections.catalog.call('keyInfo', key);
+    if (info.defined) return target;
+    const aliasOf = info.aliasOf;
     if (aliasOf !== undefined) throw new Error(`'${key}' is an alias (ids) of '${aliasOf}'; rename '${aliasOf}' at its entry, or edit its ids field.`);
     throw new Error(`No entry has the key '${key}', so there is nothing to rename.`);
   };
@@ -53,10 +52,11 @@ export function registerRename(ctx: CiteLensContext, collections: WorkspaceColle
       if (newName === key) return edit;
       const invalid = invalidKeyReason(newName);
       if (invalid) throw new Error(invalid);
-      const existing = library.has(newName) ? [newName] : library.keysIgnoringCase(newName).filter((k) => k !== key);
+      const taken = await collections.catalog.call('keyInfo', newName);
+      const existing = taken.defined || taken.aliasOf !== undefined ? [newName] : taken.otherCase.filter((k) => k !== key);
       if (existing.length) {
-        const entry = library.get(existing[0]);
-        const where = entry ? ` (${vscode.workspace.asRelativePath(vscode.Uri.parse(entry.file))}:${entry.line + 1})` : '';
+        const at = taken.targets[0];
+        const where = at ? ` (${vscode.workspace.asRelativePath(vscode.Uri.parse(at.file))}:${at.entry.line + 1})` : '';
         throw new Error(
           existing[0] === newName
             ? `An entry with the key '${newName}' already exists${where}; choose another key.`

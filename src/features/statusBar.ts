@@ -13,7 +13,7 @@ export function registerStatusBar(ctx: CiteLensContext, collections: WorkspaceCo
   item.show();
   const update = () => {
     const files = collections.summary();
-    const n = collections.library.size;
+    const n = collections.status.papers;
     item.text = `$(book) ${n.toLocaleString('en-US')} paper${n === 1 ? '' : 's'}`;
     const md = new vscode.MarkdownString();
     if (files.length === 0) md.appendMarkdown(escapeMarkdown('No collections found: add a .bib file to the workspace, or name one with \\bibliography{…}, a YAML bibliography: line or a Typst #bibliography(…).'));

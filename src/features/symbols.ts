@@ -10,7 +10,8 @@ import { Entry } from '../core/model';
 import { formatAuthorsShort } from '../core/names';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CiteLensContext } from '../vscode/context';
-import { entryKeyLocation } from './definition';
+import type { PaperView } from '../core/catalog';
+import { keyLocation } from '../vscode/locations';
 
 const WORKSPACE_LIMIT = 100;
 
@@ -21,7 +22,7 @@ export function registerSymbols(ctx: CiteLensContext, collections: WorkspaceColl
       provideDocumentSymbols(document) {
         const uri = document.uri.toString();
         // Other YAML files (CI workflows, configs) are not ours to outline.
-        if (isHayagrivaFile(document.uri.path) && !collections.library.fileResult(uri) && !looksLikeHayagriva(document.getText())) return undefined;
+        if (isHayagrivaFile(document.uri.path) && !collections.isTracked(uri) && !looksLikeHayagriva(document.getText())) return undefined;
         if (last && last.uri === uri && last.version === document.version) return last.symbols;
         // The document's own text, so the outline follows unsaved edits at once.
         const result = parseCollection(document.getText(), uri);
@@ -46,11 +47,8 @@ export function registerSymbols(ctx: CiteLensContext, collections: WorkspaceColl
         if (!collections.isReady) await collections.whenReady();
         if (token.isCancellationRequested) return [];
         const out: vscode.SymbolInformation[] = [];
-        for (const hit of collections.index.search(query, WORKSPACE_LIMIT)) {
-          const entry = collections.library.get(hit.key);
-          const location = entry && entryKeyLocation(collections.library, entry);
-          if (!location) continue;
-          const p = hit.paper;
+        for (const p of await collections.catalog.call('search', query, WORKSPACE_LIMIT).catch((): PaperView[] => [])) {
+          const location = keyLocation(p.location);
           const who = formatAuthorsShort(p.authors, p.etAl);
           // VS Code filters the list by the symbol's name: it carries the title and authors too.
           const name = [p.key, p.title, [who, p.year].filter(Boolean).join(' ')].filter(Boolean).join(' — ');

@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import { DocumentScan, scanDocument, syntaxOfPath } from '../core/citations';
 import { binaryReason } from '../core/encoding';
 import { LineIndex } from '../core/model';
-import { declaredLatexRoot, isLatexMain, KeyInCollection, keyInCollectionAt } from '../core/navigation';
+import { declaredLatexRoot, isLatexMain } from '../core/navigation';
+import type { CollectionKeyAt } from '../core/catalog';
 import { citationKeyAt, DocumentSyntax, KeyAt } from '../core/citeContext';
 import { WorkspaceCollections } from './collections';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
@@ -35,7 +36,7 @@ export interface ScannedDocument {
 }
 
 /** What is under the cursor: a cited key, or a key in a collection (entry key, crossref/xdata value). */
-export type KeyTarget = { where: 'citation'; found: KeyAt; range: vscode.Range } | { where: 'collection'; found: KeyInCollection; range: vscode.Range; file: string };
+export type KeyTarget = { where: 'citation'; found: KeyAt; range: vscode.Range } | { where: 'collection'; found: CollectionKeyAt; range: vscode.Range; file: string };
 
 export class CitingDocuments implements vscode.Disposable {
   private readonly cache = new Map<string, ScannedDocument>();
@@ -197,7 +198,7 @@ export class CitingDocuments implements vscode.Disposable {
         if (scanned) for (const f of this.namedCollections(scanned)) named.add(f);
       }
     }
-    const loaded = new Set(this.collections.library.files);
+    const loaded = new Set(this.collections.status.files.map((f) => f.file));
     const scope = new Set([...named].filter((f) => loaded.has(f)));
     return scope.size ? scope : undefined;
   }
@@ -288,7 +289,7 @@ export class CitingDocuments implements vscode.Disposable {
    * The key under the cursor: a citation in a LaTeX/Markdown/Typst document, or, in a collection
    * the library has read, an entry's key or a key in a `crossref`/`xdata` value.
    */
-  keyAt(document: vscode.TextDocument, position: vscode.Position): KeyTarget | undefined {
+  async keyAt(document: vscode.TextDocument, position: vscode.Position): Promise<KeyTarget | undefined> {
     const syntax = syntaxOf(document);
     const offset = document.offsetAt(position);
     if (syntax) {
@@ -297,9 +298,8 @@ export class CitingDocuments implements vscode.Disposable {
       return { where: 'citation', found, range: new vscode.Range(document.positionAt(found.start), document.positionAt(found.end)) };
     }
     const file = document.uri.toString();
-    const result = this.collections.library.fileResult(file);
-    if (!result) return undefined;
-    const found = keyInCollectionAt(this.collections.library.entriesOf(file), offset);
+    if (!this.collections.isTracked(file)) return undefined;
+    const found = await this.collections.catalog.call('keyAt', file, offset).catch(() => undefined);
     if (!found) return undefined;
     // The library may not have caught up with the last keystrokes: trust only what the text still says.
     const range = new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));

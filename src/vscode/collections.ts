@@ -1,18 +1,14 @@
 /**
- * Finds, reads and watches the workspace's paper collections and keeps the library model
- * and the search index current. Uses only `vscode.workspace.fs`, so it runs in the desktop
- * and the web-worker extension hosts alike.
+ * Finds and watches the workspace's paper collections and has the catalog read them (in its
+ * worker thread in the Node host: catalogConnection.ts); publishes the collections' problems
+ * and keeps the catalog's status for the status bar. Keeps no entries, papers or postings:
+ * features ask `catalog`. Uses only `vscode.workspace.fs`, so it runs in both hosts.
  */
 import * as vscode from 'vscode';
 import { bibReferences } from '../core/bibrefs';
-import { LineIndexHolder, MovableEntry } from '../core/entries';
-import { FlatEntryReader } from '../core/flat';
+import { CatalogChange, CatalogStatus, ProblemView, ReadAnswer, ReadFailure, ReadRequest } from '../core/catalogProtocol';
 import { hasGlobCharacters, matchesGlob } from '../core/glob';
-import { CollectionPatch, spliceEntries } from '../core/incremental';
-import { FileChange, Library } from '../core/library';
-import { Diagnostic as CoreDiagnostic, LineIndex, ParseResult } from '../core/model';
-import { PaperIndex } from '../core/search';
-import { CollectionReader, InThreadReader, pause, ReadOutcome, SLICE_MS } from './collectionReader';
+import { CatalogConnection, InThreadCatalog } from './catalogConnection';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
 import { folderOf, namedCollectionUris, resolveRelative } from './paths';
 import { applyCollectionSetting, readDiagnosticSettings } from './diagnosticSettings';
@@ -28,38 +24,38 @@ const DISK_DELAY_MS = 50;
 
 type Origin = 'workspace' | 'setting' | 'document';
 /** A reader's answer and when the reading started (for the log). */
-type Reading = { outcome: ReadOutcome; started: number };
+type Reading = { answer: ReadAnswer; started: number };
 
 export class WorkspaceCollections implements vscode.Disposable {
-  readonly library = new Library();
-  readonly index = new PaperIndex();
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires after the library and the index changed. */
+  /** Fires after the catalog changed (a collection was read or dropped). */
   readonly onDidChange = this.changed.event;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('citelens');
   /** Why each tracked collection is read (a file may have several reasons). */
   private readonly origins = new Map<string, Set<Origin>>();
   private readonly namedWatchers = new Map<string, vscode.Disposable>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly encodings = new Map<string, string>();
-  /** Reads are serialised so the model sees file versions in order. */
+  /** Reads are serialised so the catalog sees file versions in order. */
   private queue: Promise<void> = Promise.resolve();
-  private abstractsRunning = false;
   private readyPromise: Promise<void> | undefined;
   private initialDone = false;
   private disposed = false;
+  /** The catalog's last status (papers, files with entry counts), for the status bar. */
+  private lastStatus: CatalogStatus = { papers: 0, files: [], indexing: false, abstractsPending: 0 };
+  /** Each collection's problems as the catalog last gave them (re-shown when the settings change). */
+  private readonly problems = new Map<string, ProblemView[]>();
 
   /** Counts readings requested or scheduled per file (older failed readings are then ignored). */
   private readonly readSequence = new Map<string, number>();
-  /** Each tracked file's entries (in source order) and its current line index. */
-  private readonly fileStates = new Map<string, { entries: MovableEntry[]; holder: LineIndexHolder }>();
 
   constructor(
     private readonly ctx: CiteLensContext,
-    private readonly reader: CollectionReader = new InThreadReader(),
+    /** The catalog: features ask it (by typed messages) what they show. */
+    readonly catalog: CatalogConnection = new InThreadCatalog(),
   ) {
     ctx.own(this);
-    ctx.own(reader);
+    ctx.own(catalog);
+    ctx.own(catalog.onDidRestart(() => this.readAllAgain()));
   }
 
   /** Resolves when the first full read has finished (completion waits for it). */
@@ -108,7 +104,7 @@ export class WorkspaceCollections implements vscode.Disposable {
         );
       }
       await Promise.all(applied);
-      this.ctx.log(`Indexed ${this.library.size} papers from ${this.library.files.length} collection(s) in ${Date.now() - started} ms.`);
+      this.ctx.log(`Indexed ${this.lastStatus.papers} papers from ${this.lastStatus.files.length} collection(s) in ${Date.now() - started} ms.`);
     });
   }
 
@@ -294,128 +290,73 @@ export class WorkspaceCollections implements vscode.Disposable {
     if (this.disposed || !this.origins.has(key)) return Promise.resolve(undefined);
     const open = doc ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && d.isDirty);
     const started = Date.now();
-    return this.reader.read(uri, open?.getText()).then((outcome) => ({ outcome, started }));
+    return this.readRequest(uri, open?.getText())
+      .then((request) => this.catalog.call('read', request))
+      .then(
+        (answer) => ({ answer, started }),
+        (e: Error) => ({ answer: { kind: 'unreadable', message: e.message } as ReadAnswer, started }),
+      );
   }
 
-  /** Applies one reading (a collection changed, missing or unreadable) to the library, the index and the log. */
+  /** What the catalog is given: the open document's text, a local path (the worker reads it), or the bytes read here. */
+  private async readRequest(uri: vscode.Uri, text: string | undefined): Promise<ReadRequest> {
+    const file = uri.toString();
+    const label = this.label(uri);
+    if (text !== undefined) return { file, label, text };
+    if (uri.scheme === 'file' && this.catalog.readsPaths) return { file, label, fsPath: uri.fsPath };
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.type & vscode.FileType.Directory) return { file, label, failure: { kind: 'folder' } };
+      return { file, label, bytes: await vscode.workspace.fs.readFile(uri) };
+    } catch (e) {
+      return { file, label, failure: readFailure(e) };
+    }
+  }
+
+  /** Applies one reading's answer (a collection changed, missing or unreadable): problems, the log, listeners. */
   private async applyReading(uri: vscode.Uri, pending: Promise<Reading | undefined>, sequence: number): Promise<void> {
     const reading = await pending;
     const key = uri.toString();
     if (!reading || this.disposed || !this.origins.has(key)) return;
-    const { outcome, started } = reading;
+    const { answer, started } = reading;
     // A file missing (or unreadable) when this reading started may exist again by now: a
     // newer reading is queued and decides.
-    if (outcome.kind !== 'read' && this.readSequence.get(key) !== sequence) return;
-    switch (outcome.kind) {
+    if (answer.kind !== 'read' && answer.kind !== 'stale' && this.readSequence.get(key) !== sequence) return;
+    switch (answer.kind) {
+      case 'stale':
+        // A change to a reading the catalog no longer has (it restarted, or dropped the file): read it whole.
+        await this.catalog.call('forget', key).catch(() => undefined);
+        this.scheduleRead(uri);
+        return;
       case 'folder':
         this.ctx.log(`Skipped ${this.label(uri)}: it is a folder, not a collection file.`);
-        this.drop(key);
+        await this.drop(key);
         return;
       case 'missing':
         this.ctx.log(`${this.label(uri)} does not exist${this.origins.get(key)?.has('document') ? ' (named by a document)' : ''}.`);
-        this.drop(key);
+        await this.drop(key);
         return;
       case 'unreadable':
-        this.ctx.log(`Cannot read ${this.label(uri)}: ${outcome.message}.`);
-        this.drop(key);
+        this.ctx.log(`Cannot read ${this.label(uri)}: ${answer.message}.`);
+        await this.drop(key);
         // One clear problem on the file itself (a binary file named .bib, permission denied);
         // it goes when the file is read again or deleted.
-        this.diagnostics.set(uri, [unreadableDiagnostic(outcome.message)]);
+        this.diagnostics.set(uri, [unreadableDiagnostic(answer.message)]);
         return;
     }
-    const { patch, encoding } = outcome;
-    const result = await this.applyPatch(key, patch, encoding);
-    if (!result) return;
-    this.encodings.set(key, encoding);
-    const problems = result.diagnostics.length;
-    const how = outcome.source === 'cache' ? ', from the cache' : patch.full ? '' : `, ${patch.added.count} re-read`;
-    this.ctx.log(`Read ${this.label(uri)}: ${result.entries.length} entries, ${problems} problem${problems === 1 ? '' : 's'} (${Date.now() - started} ms${how}).`);
-    if (patch.full) {
-      for (const d of result.diagnostics.slice(0, 50)) this.ctx.log(`  ${this.label(uri)}:${d.line + 1}:${d.column + 1} ${d.severity}: ${d.message}`);
-      if (problems > 50) this.ctx.log(`  … and ${problems - 50} more (see the Problems view).`);
-    }
+    this.afterChange(answer.change);
+    const how = answer.source === 'cache' ? ', from the cache' : answer.full ? '' : `, ${answer.reRead} re-read`;
+    this.ctx.log(`Read ${this.label(uri)}: ${answer.entries} entries, ${answer.problems} problem${answer.problems === 1 ? '' : 's'} (${Date.now() - started} ms${how}).`);
+    for (const d of answer.firstProblems) this.ctx.log(`  ${this.label(uri)}:${d.line + 1}:${d.column + 1} ${d.severity}: ${d.message}`);
+    if (answer.full && answer.problems > answer.firstProblems.length) this.ctx.log(`  … and ${answer.problems - answer.firstProblems.length} more (see the Problems view).`);
   }
 
-  /**
-   * Applies a reading to the library and the index: rebuilds the new entries, moves the
-   * kept ones, and for a large reading works in slices of about SLICE_MS, yielding between
-   * them so the extension host stays responsive.
-   */
-  private async applyPatch(key: string, patch: CollectionPatch, encoding: string): Promise<ParseResult | undefined> {
-    const dependents = new Set<string>();
-    const keys = new Set<string>();
-    const record = (change: FileChange) => {
-      change.dependentFiles.forEach((f) => dependents.add(f));
-      change.keys.forEach((k) => keys.add(k));
-    };
-    let state = this.fileStates.get(key);
-    if (!patch.full && !state) {
-      // A change to a reading this side no longer has (the file was dropped meanwhile): read it whole.
-      this.reader.forget(vscode.Uri.parse(key));
-      this.scheduleRead(vscode.Uri.parse(key));
-      return undefined;
-    }
-    if (patch.full || !state) {
-      const previous = state;
-      state = { entries: [], holder: { lineIndex: LineIndex.fromStarts(patch.lineStarts, patch.lineCount) } };
-      this.fileStates.set(key, state);
-      if (previous) {
-        // Everything goes: drop the old entries first (in slices), then add as for a new file.
-        const old = this.library.fileResult(key);
-        await this.inSlices(previous.entries, (batch) => {
-          if (old) record(this.library.patchFile(old, batch, []));
-          this.index.patchFile(key, batch, []);
-        });
-      }
-    } else {
-      state.holder.lineIndex = LineIndex.fromStarts(patch.lineStarts, patch.lineCount);
-    }
-    const reader = new FlatEntryReader(patch.added, key, patch.format, state.holder);
-    while (reader.next(SLICE_MS)) await pause();
-    if (this.disposed || this.fileStates.get(key) !== state) return undefined;
-    const spliced = patch.full ? { entries: reader.entries, removed: [] as MovableEntry[] } : spliceEntries(state.entries, patch, reader.entries);
-    state.entries = spliced.entries;
-    const diagnostics = patch.diagnostics.slice();
-    if (encoding !== 'UTF-8' && encoding !== 'UTF-16LE' && encoding !== 'UTF-16BE') {
-      diagnostics.unshift({ file: key, span: { start: 0, end: 0 }, line: 0, column: 0, severity: 'information', code: 'encoding', message: `This file is not valid UTF-8; it was read as ${encoding}.` });
-    }
-    const holder = state.holder;
-    const result: ParseResult = {
-      file: key,
-      format: patch.format,
-      entries: state.entries,
-      diagnostics,
-      strings: patch.strings,
-      preambles: patch.preambles,
-      get lineIndex() {
-        return holder.lineIndex;
-      },
-    };
-
-    // The library sees the new reading at once (entries added below are attached in slices).
-    record(this.library.patchFile(result, spliced.removed, []));
-    if (spliced.removed.length) this.index.patchFile(key, spliced.removed, []);
-    await this.inSlices(reader.entries, (batch) => {
-      record(this.library.patchFile(result, [], batch));
-      this.index.patchFile(key, [], this.library.papersFor(batch));
-    });
-    dependents.delete(key);
-    for (const file of dependents) this.index.replaceFile(file, this.library.papersOf(file));
-    this.afterChange(this.library.filesAffectedBy(key, keys));
-    return result;
-  }
-
-  /** Runs `work` over `items` in batches, yielding whenever SLICE_MS has passed. */
-  private async inSlices<T>(items: readonly T[], work: (batch: T[]) => void): Promise<void> {
-    const BATCH = 250;
-    let sliceStart = Date.now();
-    for (let i = 0; i < items.length; i += BATCH) {
-      work(items.slice(i, i + BATCH));
-      if (i + BATCH < items.length && Date.now() - sliceStart >= SLICE_MS) {
-        await pause();
-        sliceStart = Date.now();
-      }
-    }
+  /** The catalog started again, empty (its thread died): read every tracked collection again. */
+  private readAllAgain(): void {
+    if (this.disposed) return;
+    this.ctx.log('The catalog restarted: reading every collection again.');
+    const applied = [...this.origins.keys()].map((uri) => this.enqueueRead(vscode.Uri.parse(uri)));
+    void Promise.all(applied);
   }
 
   private label(uri: vscode.Uri): string {
@@ -430,59 +371,61 @@ export class WorkspaceCollections implements vscode.Disposable {
       return;
     }
     set.delete(origin);
-    if (set.size === 0) this.drop(uri);
+    if (set.size === 0) void this.drop(uri);
   }
 
-  private drop(uri: string): void {
+  private async drop(uri: string): Promise<void> {
     this.origins.delete(uri);
-    this.fileStates.delete(uri);
-    this.reader.forget(vscode.Uri.parse(uri));
     this.namedWatchers.get(uri)?.dispose();
     this.namedWatchers.delete(uri);
-    const change = this.library.removeFile(uri);
-    this.index.removeFile(uri);
-    if (change) for (const file of change.dependentFiles) this.index.replaceFile(file, this.library.papersOf(file));
     this.diagnostics.delete(vscode.Uri.parse(uri));
-    this.afterChange();
-  }
-
-  /** `affected`: the only files whose problems may have changed (default: all). */
-  private afterChange(affected?: Iterable<string>): void {
-    this.publishDiagnostics(affected);
-    this.indexAbstractsSoon();
-    this.changed.fire();
-  }
-
-  /** Also called when `citelens.diagnostics.*` change (documentDiagnostics.ts). */
-  publishDiagnostics(files: Iterable<string> = this.library.files): void {
-    const settings = readDiagnosticSettings();
-    for (const file of files) {
-      const result = this.library.fileResult(file);
-      if (!result) continue;
-      const uri = vscode.Uri.parse(file);
-      const shown: vscode.Diagnostic[] = [];
-      for (const d of this.library.diagnostics(file)) {
-        const v = applyCollectionSetting(toVscodeDiagnostic(d, result), settings);
-        if (v) shown.push(v);
-      }
-      this.diagnostics.set(uri, shown);
+    this.problems.delete(uri);
+    try {
+      this.afterChange(await this.catalog.call('forget', uri));
+    } catch (e) {
+      this.ctx.log(`Dropping ${uri} from the catalog failed: ${(e as Error).message}`);
     }
   }
 
-  private indexAbstractsSoon(): void {
-    if (this.abstractsRunning) return;
-    this.abstractsRunning = true;
-    setTimeout(() => {
-      this.index.indexAbstracts({ sliceMs: 30 }).finally(() => {
-        this.abstractsRunning = false;
-        if (this.index.abstractsPending > 0 && !this.disposed) this.indexAbstractsSoon();
-      });
-    }, 0);
+  private afterChange(change: CatalogChange): void {
+    this.lastStatus = change.status;
+    for (const file of change.removed) {
+      this.problems.delete(file);
+      if (!this.origins.has(file)) this.diagnostics.delete(vscode.Uri.parse(file));
+    }
+    for (const [file, list] of Object.entries(change.problems)) this.problems.set(file, list);
+    this.publishDiagnostics(Object.keys(change.problems));
+    this.changed.fire();
+  }
+
+  /** Shows the collections' problems as the settings want them (also called when `citelens.diagnostics.*` change). */
+  publishDiagnostics(files: Iterable<string> = this.problems.keys()): void {
+    const settings = readDiagnosticSettings();
+    for (const file of files) {
+      const list = this.problems.get(file);
+      if (!list) continue;
+      const shown: vscode.Diagnostic[] = [];
+      for (const p of list) {
+        const v = applyCollectionSetting(toVscodeDiagnostic(p), settings);
+        if (v) shown.push(v);
+      }
+      this.diagnostics.set(vscode.Uri.parse(file), shown);
+    }
+  }
+
+  /** The catalog's status after the last change (papers, and each collection's entries). */
+  get status(): CatalogStatus {
+    return this.lastStatus;
+  }
+
+  /** Is `file` a collection the catalog has read? */
+  isTracked(file: string): boolean {
+    return this.lastStatus.files.some((f) => f.file === file);
   }
 
   /** Tracked collections with their entry counts, for the status bar. */
   summary(): Array<{ uri: vscode.Uri; entries: number; encoding: string }> {
-    return this.library.files.map((f) => ({ uri: vscode.Uri.parse(f), entries: this.library.entriesOf(f).length, encoding: this.encodings.get(f) ?? 'UTF-8' }));
+    return this.lastStatus.files.map((f) => ({ uri: vscode.Uri.parse(f.file), entries: f.entries, encoding: f.encoding }));
   }
 
   dispose(): void {
@@ -494,19 +437,24 @@ export class WorkspaceCollections implements vscode.Disposable {
   }
 }
 
-const SEVERITY: Record<CoreDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+const SEVERITY: Record<ProblemView['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   information: vscode.DiagnosticSeverity.Information,
 };
 
-export function toVscodeDiagnostic(d: CoreDiagnostic, result: ParseResult): vscode.Diagnostic {
-  const end = result.lineIndex.positionAt(d.span.end);
-  const range = new vscode.Range(d.line, d.column, end.line, end.column);
-  const diagnostic = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);
+export function toVscodeDiagnostic(p: ProblemView): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(p.line, p.column, p.endLine, p.endColumn), p.message, SEVERITY[p.severity]);
   diagnostic.source = 'CiteLens';
-  diagnostic.code = d.code;
+  diagnostic.code = p.code;
   return diagnostic;
+}
+
+/** A file the host could not read, as the catalog is told. */
+function readFailure(e: unknown): ReadFailure {
+  if (e instanceof vscode.FileSystemError && (e.code === 'FileNotFound' || e.code === 'EntryNotFound')) return { kind: 'missing' };
+  if (e instanceof vscode.FileSystemError && e.code === 'FileIsADirectory') return { kind: 'folder' };
+  return { kind: 'unreadable', message: (e as Error).message };
 }
 
 function unreadableDiagnostic(reason: string): vscode.Diagnostic {

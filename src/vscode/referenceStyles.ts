@@ -6,8 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { BUNDLED_LOCALES, BUNDLED_STYLES, DEFAULT_STYLE, StyleRequest, bundledStyleId, documentStyleRequest, independentParent, yamlStyleRequest } from '../core/citationStyles';
-import { CitationStyle, FormattedReference, RichText, formattingItem, loadCitationStyle } from '../core/formatReference';
-import type { Paper } from '../core/model';
+import type { PaperView } from '../core/catalog';
+import { CitationStyle, FormattedReference, RichText, loadCitationStyle } from '../core/formatReference';
 import { CiteLensContext, syntaxOf } from './context';
 
 export const CITATION_STYLE_SETTING = 'citationStyle';
@@ -25,12 +25,20 @@ export interface ChosenStyle {
 const MAX_STYLE_BYTES = 2_000_000;
 /** How long a CSL file that could not be read is not asked for again. */
 const RETRY_MS = 5_000;
+/** Formatted references kept (hovers and completion details repeat the same few papers). */
+const REFERENCES_KEPT = 2000;
+
+/** The CSL item the catalog sent with a paper (a paper from a search has none: its fields as a minimal item). */
+function cslOf(paper: PaperView): Record<string, unknown> {
+  return paper.csl ?? { id: paper.key, type: 'article', title: paper.title };
+}
 
 export class ReferenceStyles {
   private readonly styles = new Map<string, Promise<CitationStyle>>();
   private readonly fileStyles = new Map<string, Promise<ChosenStyle>>();
   private locales: Map<string, string> | undefined;
-  private readonly references = new WeakMap<Paper, Map<string, FormattedReference>>();
+  /** Formatted references by style and paper version (bounded: the most recent are kept). */
+  private readonly references = new Map<string, FormattedReference>();
   private readonly warned = new Set<string>();
   /** The style request of each open document at its version (a hover must not re-scan a long document). */
   private requests = new WeakMap<vscode.TextDocument, { version: number; request: Promise<StyleRequest | undefined> }>();
@@ -74,23 +82,23 @@ export class ReferenceStyles {
   }
 
   /** The formatted reference of `paper` in `chosen` (cached). */
-  reference(paper: Paper, chosen: ChosenStyle): FormattedReference {
-    let byStyle = this.references.get(paper);
-    if (!byStyle) this.references.set(paper, (byStyle = new Map()));
-    let ref = byStyle.get(chosen.id);
+  reference(paper: PaperView, chosen: ChosenStyle): FormattedReference {
+    const id = `${chosen.id}\u0000${paper.file}\u0000${paper.key}\u0000${paper.stamp}`;
+    let ref = this.references.get(id);
     if (!ref) {
-      ref = chosen.style.reference(paper);
-      byStyle.set(chosen.id, ref);
+      ref = chosen.style.bibliography([cslOf(paper)])[0] ?? { text: [{ text: paper.title || paper.key }] };
+      if (this.references.size >= REFERENCES_KEPT) this.references.delete(this.references.keys().next().value!);
+      this.references.set(id, ref);
     }
     return ref;
   }
 
-  bibliography(papers: Paper[], chosen: ChosenStyle): FormattedReference[] {
-    return chosen.style.bibliography(papers.map(formattingItem));
+  bibliography(papers: PaperView[], chosen: ChosenStyle): FormattedReference[] {
+    return chosen.style.bibliography(papers.map(cslOf));
   }
 
-  citation(papers: Paper[], chosen: ChosenStyle): RichText {
-    return chosen.style.citation(papers.map(formattingItem));
+  citation(papers: PaperView[], chosen: ChosenStyle): RichText {
+    return chosen.style.citation(papers.map(cslOf));
   }
 
   private settingStyle(): string {

@@ -1,8 +1,10 @@
 /**
- * The worker thread of `WorkerReader` (Node extension host only; bundled as
- * dist/reader-worker.js). Reads, decodes and parses collection files, keeps each file's last
- * text for incremental re-reading, and keeps the persistent cache: a file whose size,
- * modification time and content hash match its cache entry is not parsed at all.
+ * The catalog's worker thread (Node extension host only; bundled as dist/catalog-worker.js):
+ * the whole catalog (entries, papers, search index, library pages) lives here, beside the
+ * reader, and the host asks it by the messages of core/catalogProtocol.ts. Besides what
+ * every host's catalog does, this one reads local paths itself and keeps the persistent
+ * cache: a file whose size, modification time and content hash match its cache entry is not
+ * parsed at all.
  */
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
@@ -12,25 +14,8 @@ import { runInNewContext } from 'vm';
 import { parentPort, workerData } from 'worker_threads';
 import { decodeCache, encodeCache, Fingerprint } from '../core/cacheFormat';
 import { binaryReason, decodeCollection } from '../core/encoding';
+import { CatalogService, ReadOutcome } from '../core/catalogProtocol';
 import { CollectionPatch, IncrementalCollection } from '../core/incremental';
-import { SerialPerKey } from '../core/serial';
-import { toWire, WirePatch } from '../core/wire';
-import type { ReadOutcome } from './collectionReader';
-
-export interface ReadRequest {
-  type: 'read';
-  id: number;
-  /** The URI string (the file's identity in the model). */
-  file: string;
-  fsPath: string;
-  text?: string;
-}
-
-export type WorkerRequest = ReadRequest | { type: 'forget'; file: string };
-export interface WorkerReply {
-  id: number;
-  outcome: Exclude<ReadOutcome, { kind: 'read' }> | (Omit<Extract<ReadOutcome, { kind: 'read' }>, 'patch'> & { patch: WirePatch });
-}
 
 /**
  * A full collection after a big read: reading 50 MB leaves a few hundred MB of garbage in this
@@ -62,30 +47,20 @@ const cacheDir: string | undefined = workerData?.cacheDir;
  * least recently used files go (a hit refreshes a file's modification time).
  */
 const cacheLimitBytes: number = workerData?.cacheLimitBytes ?? 2 * 1024 ** 3;
-const states = new Map<string, IncrementalCollection>();
 const pendingWrites = new Map<string, ReturnType<typeof setTimeout>>();
-/** Readings of one file run one after another (each is a change to the previous one). */
-const serialPerFile = new SerialPerKey();
 
 function cachePath(file: string): string {
   return path.join(cacheDir!, createHash('sha1').update(file).digest('hex') + '.cache');
 }
 
-async function read(req: ReadRequest): Promise<ReadOutcome> {
-  let state = states.get(req.file);
-  const known = !!state;
-  if (!state) states.set(req.file, (state = new IncrementalCollection(req.file)));
-  if (req.text !== undefined) {
-    // An open document's text differs from the disk: the cache must not describe it.
-    cancelWrite(req.file);
-    return { kind: 'read', patch: await state.update(req.text), encoding: 'UTF-8', source: 'document' };
-  }
+/** Reads a local collection: from the cache when its fingerprint matches, else parsed (and cached). */
+async function readPath(file: string, fsPath: string, state: IncrementalCollection, known: boolean): Promise<ReadOutcome> {
   let bytes: Buffer;
   let mtime: number;
   try {
-    const stat = await fs.stat(req.fsPath);
+    const stat = await fs.stat(fsPath);
     if (stat.isDirectory()) return { kind: 'folder' };
-    bytes = await fs.readFile(req.fsPath);
+    bytes = await fs.readFile(fsPath);
     mtime = stat.mtimeMs;
   } catch (e) {
     return failure(e as NodeJS.ErrnoException);
@@ -95,7 +70,7 @@ async function read(req: ReadRequest): Promise<ReadOutcome> {
   // Hashing 50 MB takes a moment: only a cache lookup needs it now; a cache write hashes later.
   const fingerprint = (): Fingerprint => ({ size: bytes.length, mtime, hash: createHash('sha1').update(bytes).digest('hex') });
   if (!known && cacheDir) {
-    const cached = await readCache(req.file, fingerprint());
+    const cached = await readCache(file, fingerprint());
     if (cached) {
       state.restore(decodeCollection(bytes).text, cached.patch);
       return { kind: 'read', patch: cached.patch, encoding: cached.encoding, source: 'cache' };
@@ -103,7 +78,7 @@ async function read(req: ReadRequest): Promise<ReadOutcome> {
   }
   const decoded = decodeCollection(bytes);
   const patch = await state.update(decoded.text);
-  if (cacheDir) scheduleWrite(req.file, decoded.text, fingerprint, decoded.encoding, patch);
+  if (cacheDir) scheduleWrite(file, decoded.text, fingerprint, decoded.encoding, patch);
   return { kind: 'read', patch, encoding: decoded.encoding, source: 'disk' };
 }
 
@@ -166,15 +141,8 @@ function cancelWrite(file: string): void {
 /** Writes the cache from a full reading: this one, or a fresh one of `text` once edits stop. */
 function scheduleWrite(file: string, text: string, fingerprint: () => Fingerprint, encoding: string, patch: CollectionPatch): void {
   cancelWrite(file);
-  // The patch's buffers are about to be transferred to the main thread: keep copies of a full
-  // one (cheap next to parsing) and encode after the reply has gone.
-  const full: CollectionPatch | undefined = patch.full
-    ? {
-        ...patch,
-        added: { ...patch.added, numbers: patch.added.numbers.slice(), displays: patch.added.displays && { ...patch.added.displays, numbers: patch.added.displays.numbers.slice() } },
-        lineStarts: patch.lineStarts.slice(),
-      }
-    : undefined;
+  // A full reading is encoded once the answer has gone; a partial one when edits stop.
+  const full: CollectionPatch | undefined = patch.full ? patch : undefined;
   pendingWrites.set(
     file,
     setTimeout(
@@ -200,26 +168,30 @@ function scheduleWrite(file: string, text: string, fingerprint: () => Fingerprin
   );
 }
 
-parentPort!.on('message', (msg: WorkerRequest) => {
-  if (msg.type === 'forget') {
-    states.delete(msg.file);
-    cancelWrite(msg.file);
-    return;
-  }
-  serialPerFile
-    .run(msg.file, async () => {
-      const outcome = await read(msg);
-      // Whatever comes next is read whole.
-      if (outcome.kind !== 'read') states.delete(msg.file);
-      return outcome;
-    })
-    .then(
-    (outcome) => {
-      if (outcome.kind !== 'read') return parentPort!.postMessage({ id: msg.id, outcome } satisfies WorkerReply);
-      const { wire, transfer } = toWire(outcome.patch);
-      parentPort!.postMessage({ id: msg.id, outcome: { ...outcome, patch: wire } } satisfies WorkerReply, transfer);
-      collectGarbageSoon();
-    },
-    (e: Error) => parentPort!.postMessage({ id: msg.id, outcome: { kind: 'unreadable', message: e.message } } satisfies WorkerReply),
-  );
+/** Which files this thread has read since it started (a first reading may come from the cache). */
+const known = new Set<string>();
+
+const service = new CatalogService({
+  pause: () => new Promise((resolve) => setImmediate(resolve)),
+  sliceMs: 15,
+  async readPath(file, fsPath, collection) {
+    const outcome = await readPath(file, fsPath, collection, known.has(file));
+    if (outcome.kind === 'read') known.add(file);
+    else known.delete(file);
+    return outcome;
+  },
+  documentRead: cancelWrite,
+  forgotten(file) {
+    known.delete(file);
+    cancelWrite(file);
+  },
+  memory() {
+    const m = process.memoryUsage();
+    return { heapUsedMB: Math.round(m.heapUsed / 1048576), heapTotalMB: Math.round(m.heapTotal / 1048576), thread: 'worker' };
+  },
+  afterRead: collectGarbageSoon,
+});
+
+parentPort!.on('message', (msg: unknown) => {
+  void service.handle(msg).then((reply) => parentPort!.postMessage(reply));
 });

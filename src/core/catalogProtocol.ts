@@ -1,0 +1,299 @@
+/**
+ * The typed messages between the extension host and the catalog (catalog.ts), wherever the
+ * catalog runs: a worker thread (Node host), or the host's own thread (web host fallback).
+ * One request, one answer: `{ id, method, args }` → `{ id, ok: true, value }` or
+ * `{ id, ok: false, error }`. A malformed or unknown request gets an error answer, never
+ * silence, so no caller waits for ever. `CatalogService` answers them; it owns the catalog
+ * and the per-file reading state. Pure TypeScript: it runs in every host.
+ */
+import { ApplyOptions, Catalog, CatalogChange, CatalogStatus, CollectionKeyAt, KeyInfo, KeyVerdict, LibraryAnswer, PaperView, ProblemView } from './catalog';
+import { Card, FACET_KINDS, FacetKind, FacetList, isNumber, isString, isStringArray, LibraryQuery, validQuery } from './libraryProtocol';
+import { CollectionPatch, IncrementalCollection } from './incremental';
+import { binaryReason } from './encoding';
+import { decodeCollectionInSlices } from './slicedDecode';
+import { SerialPerKey } from './serial';
+
+/** What reading a collection found. */
+export type ReadOutcome =
+  | { kind: 'read'; patch: CollectionPatch; encoding: string; source: 'disk' | 'document' | 'cache' }
+  | { kind: 'folder' }
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; message: string };
+
+export type ReadFailure = Exclude<ReadOutcome, { kind: 'read' }>;
+
+/** Read `file` from one of: an open document's `text`, its `bytes`, or (worker thread only) its `fsPath`. */
+export interface ReadRequest {
+  file: string;
+  /** The file's label in the library (a workspace-relative path). */
+  label: string;
+  text?: string;
+  bytes?: Uint8Array;
+  fsPath?: string;
+  /** The host could not read it (then nothing else is given). */
+  failure?: ReadFailure;
+}
+
+/** The answer to a reading: what it found and, when it read entries, what changed. */
+export type ReadAnswer =
+  | ReadFailure
+  | {
+      kind: 'read';
+      source: 'disk' | 'document' | 'cache';
+      encoding: string;
+      full: boolean;
+      entries: number;
+      /** Entries parsed by this reading (all of them for a full one). */
+      reRead: number;
+      problems: number;
+      /** The first problems of a full reading, for the log. */
+      firstProblems: ProblemView[];
+      change: CatalogChange;
+    }
+  /** A patch against a reading the catalog no longer had: read the file again, whole. */
+  | { kind: 'stale' };
+
+export interface CatalogMemory {
+  heapUsedMB: number;
+  heapTotalMB: number;
+  /** Where the catalog runs. */
+  thread: 'worker' | 'host';
+}
+
+/** Every request the catalog answers: its arguments and its answer. */
+export interface CatalogApi {
+  read(request: ReadRequest): ReadAnswer;
+  forget(file: string): CatalogChange;
+  status(): CatalogStatus;
+  search(query: string, limit: number): PaperView[];
+  newest(limit: number): PaperView[];
+  paper(key: string): PaperView | undefined;
+  papers(keys: string[]): Array<PaperView | undefined>;
+  keyInfo(key: string): KeyInfo;
+  judge(keys: string[], scope: string[] | null): Record<string, KeyVerdict>;
+  nearest(key: string, limit: number): string[];
+  keyAt(file: string, offset: number): CollectionKeyAt | undefined;
+  libraryQuery(query: LibraryQuery, limit: number): LibraryAnswer;
+  libraryPage(query: LibraryQuery, offset: number, limit: number): { offset: number; cards: Card[] };
+  facetValues(query: LibraryQuery, kind: FacetKind, filter: string): FacetList;
+  paperLink(key: string): string | undefined;
+  memory(): CatalogMemory;
+}
+
+export type CatalogMethod = keyof CatalogApi;
+export type CatalogArgs<M extends CatalogMethod> = Parameters<CatalogApi[M]>;
+export type CatalogResult<M extends CatalogMethod> = ReturnType<CatalogApi[M]>;
+
+export interface CatalogRequest<M extends CatalogMethod = CatalogMethod> {
+  id: number;
+  method: M;
+  args: CatalogArgs<M>;
+}
+
+export type CatalogReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+/** Longest lists a request may carry (a hostile or buggy caller cannot make the catalog loop for ever). */
+const MAX_KEYS = 100_000;
+const MAX_LIMIT = 10_000;
+
+const isLimit = (v: unknown) => isNumber(v) && v >= 0 && v <= MAX_LIMIT;
+const isKeys = (v: unknown) => isStringArray(v) && v.length <= MAX_KEYS;
+const isBytes = (v: unknown) => v instanceof Uint8Array;
+const isFailure = (v: unknown): boolean => {
+  if (!v || typeof v !== 'object') return false;
+  const k = (v as { kind?: unknown }).kind;
+  return k === 'folder' || k === 'missing' || (k === 'unreadable' && isString((v as { message?: unknown }).message));
+};
+const isReadRequest = (v: unknown): boolean => {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  if (!isString(r.file) || !isString(r.label)) return false;
+  const given = [r.text !== undefined, r.bytes !== undefined, r.fsPath !== undefined, r.failure !== undefined].filter(Boolean).length;
+  if (given !== 1) return false;
+  return (r.text === undefined || isString(r.text)) && (r.bytes === undefined || isBytes(r.bytes)) && (r.fsPath === undefined || isString(r.fsPath)) && (r.failure === undefined || isFailure(r.failure));
+};
+
+/** Argument checks per method: a request whose arguments do not fit is answered with an error. */
+const ARGUMENTS: { [M in CatalogMethod]: Array<(v: unknown) => boolean> } = {
+  read: [isReadRequest],
+  forget: [isString],
+  status: [],
+  search: [isString, isLimit],
+  newest: [isLimit],
+  paper: [isString],
+  papers: [isKeys],
+  keyInfo: [isString],
+  judge: [isKeys, (v) => v === null || isKeys(v)],
+  nearest: [isString, isLimit],
+  keyAt: [isString, (v) => isNumber(v) && v >= 0],
+  libraryQuery: [validQuery, isLimit],
+  libraryPage: [validQuery, (v) => isNumber(v) && v >= 0, isLimit],
+  facetValues: [validQuery, (v) => (FACET_KINDS as readonly unknown[]).includes(v), isString],
+  paperLink: [isString],
+  memory: [],
+};
+
+/** Why a raw message is not a request the catalog answers, or undefined when it is one. */
+export function requestProblem(raw: unknown): string | undefined {
+  if (!raw || typeof raw !== 'object') return 'a request must be an object';
+  const r = raw as Record<string, unknown>;
+  if (!isNumber(r.id)) return 'a request needs a numeric id';
+  if (!isString(r.method) || !Object.prototype.hasOwnProperty.call(ARGUMENTS, r.method)) return `unknown method ${JSON.stringify(String(r.method)).slice(0, 80)}`;
+  const checks = ARGUMENTS[r.method as CatalogMethod];
+  if (!Array.isArray(r.args) || r.args.length > checks.length) return `${r.method}: expected ${checks.length} argument(s)`;
+  for (let i = 0; i < checks.length; i++) if (!checks[i](r.args[i])) return `${r.method}: argument ${i + 1} is not valid`;
+  return undefined;
+}
+
+/** How the service reads: by the environment (a path needs Node's fs and the cache; bytes and text work anywhere). */
+export interface ReadEnvironment {
+  pause: () => Promise<void>;
+  sliceMs: number;
+  /** Reads a local path (the Node worker: with the persistent cache). Without it, paths are refused. */
+  readPath?(file: string, fsPath: string, collection: IncrementalCollection): Promise<ReadOutcome>;
+  /** A text was read that differs from the disk (the cache must not describe it). */
+  documentRead?(file: string): void;
+  /** A file is no longer tracked. */
+  forgotten?(file: string): void;
+  memory(): CatalogMemory;
+  /** After each reading (for example to collect the garbage a big one left). */
+  afterRead?(): void;
+}
+
+/** Answers catalog requests: reads collections into the catalog and answers questions about it. */
+export class CatalogService {
+  readonly catalog = new Catalog();
+  private readonly collections = new Map<string, IncrementalCollection>();
+  private readonly serial = new SerialPerKey();
+  private abstractsRunning = false;
+
+  constructor(private readonly env: ReadEnvironment) {}
+
+  /** One answer per request, whatever it holds. */
+  async handle(raw: unknown): Promise<CatalogReply> {
+    const id = raw && typeof raw === 'object' && isNumber((raw as { id?: unknown }).id) ? (raw as { id: number }).id : -1;
+    const problem = requestProblem(raw);
+    if (problem) return { id, ok: false, error: `Bad catalog request: ${problem}.` };
+    const request = raw as CatalogRequest;
+    try {
+      return { id, ok: true, value: await this.answer(request) };
+    } catch (e) {
+      return { id, ok: false, error: (e as Error)?.message ?? String(e) };
+    }
+  }
+
+  private async answer(r: CatalogRequest): Promise<unknown> {
+    const c = this.catalog;
+    const a = r.args as unknown[];
+    switch (r.method) {
+      case 'read':
+        return this.read(a[0] as ReadRequest);
+      case 'forget':
+        return this.forget(a[0] as string);
+      case 'status':
+        return c.status();
+      case 'search':
+        return c.search(a[0] as string, a[1] as number);
+      case 'newest':
+        return c.newest(a[0] as number);
+      case 'paper':
+        return c.paper(a[0] as string);
+      case 'papers':
+        return c.papers(a[0] as string[]);
+      case 'keyInfo':
+        return c.keyInfo(a[0] as string);
+      case 'judge':
+        return c.judge(a[0] as string[], (a[1] as string[] | null) ?? undefined);
+      case 'nearest':
+        return c.nearest(a[0] as string, a[1] as number);
+      case 'keyAt':
+        return c.keyAt(a[0] as string, a[1] as number);
+      case 'libraryQuery':
+        await c.preparePages();
+        return c.libraryQuery(a[0] as LibraryQuery, a[1] as number);
+      case 'libraryPage':
+        await c.preparePages();
+        return c.libraryPage(a[0] as LibraryQuery, a[1] as number, a[2] as number);
+      case 'facetValues':
+        await c.preparePages();
+        return c.facetValues(a[0] as LibraryQuery, a[1] as FacetKind, a[2] as string);
+      case 'paperLink':
+        return c.paperLink(a[0] as string);
+      case 'memory':
+        return this.env.memory();
+    }
+  }
+
+  /** Readings of one file run one after another (each is a change to the one before). */
+  private read(req: ReadRequest): Promise<ReadAnswer> {
+    return this.serial.run(req.file, async () => {
+      const outcome = await this.readOutcome(req);
+      if (outcome.kind !== 'read') {
+        // Whatever comes next is read whole; the entries stay until the host forgets the file.
+        this.collections.delete(req.file);
+        return outcome;
+      }
+      const { patch, encoding, source } = outcome;
+      const options: ApplyOptions = { pause: this.env.pause, sliceMs: this.env.sliceMs, label: req.label, encoding };
+      const change = await this.catalog.apply(req.file, patch, options);
+      this.env.afterRead?.();
+      if (!change) {
+        this.collections.delete(req.file);
+        return { kind: 'stale' };
+      }
+      this.indexAbstractsSoon();
+      const problems = this.catalog.problemsOf(req.file);
+      return {
+        kind: 'read',
+        source,
+        encoding,
+        full: patch.full,
+        entries: patch.entryCount,
+        reRead: patch.added.count,
+        problems: problems.length,
+        firstProblems: patch.full ? problems.slice(0, 50) : [],
+        change,
+      };
+    });
+  }
+
+  private async readOutcome(req: ReadRequest): Promise<ReadOutcome> {
+    if (req.failure) return req.failure;
+    let collection = this.collections.get(req.file);
+    if (!collection) this.collections.set(req.file, (collection = new IncrementalCollection(req.file)));
+    const slices = { pause: this.env.pause, sliceMs: this.env.sliceMs };
+    if (req.text !== undefined) {
+      this.env.documentRead?.(req.file);
+      return { kind: 'read', patch: await collection.update(req.text, slices), encoding: 'UTF-8', source: 'document' };
+    }
+    if (req.bytes !== undefined) {
+      const binary = binaryReason(req.bytes);
+      if (binary) return { kind: 'unreadable', message: binary };
+      const decoded = await decodeCollectionInSlices(req.bytes, this.env.pause);
+      return { kind: 'read', patch: await collection.update(decoded.text, slices), encoding: decoded.encoding, source: 'disk' };
+    }
+    if (!this.env.readPath) return { kind: 'unreadable', message: 'this reader cannot read local paths' };
+    return this.env.readPath(req.file, req.fsPath!, collection);
+  }
+
+  private forget(file: string): Promise<CatalogChange> {
+    return this.serial.run(file, async () => {
+      this.collections.delete(file);
+      this.env.forgotten?.(file);
+      return this.catalog.remove(file);
+    });
+  }
+
+  private indexAbstractsSoon(): void {
+    if (this.abstractsRunning) return;
+    this.abstractsRunning = true;
+    setTimeout(() => {
+      this.catalog.indexAbstracts({ sliceMs: 30 }).finally(() => {
+        this.abstractsRunning = false;
+        if (this.catalog.abstractsPending > 0) this.indexAbstractsSoon();
+      });
+    }, 0);
+  }
+}
+
+export type { CatalogChange, CatalogStatus, KeyInfo, KeyVerdict, PaperView, ProblemView };
