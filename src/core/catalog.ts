@@ -447,6 +447,15 @@ export class Catalog {
     return found && { key: found.key, start: found.start, end: found.end, kind: found.kind };
   }
 
+  /** A collection's entries as last read (type, key, raw fields, line), for outlines and tests. */
+  fileEntries(file: string): Array<{ key: string; type: string; line: number; fields: Record<string, { raw: string }> }> {
+    return this.library.entriesOf(file).map((e) => {
+      const fields: Record<string, { raw: string }> = {};
+      for (const name in e.fields) fields[name] = { raw: e.fields[name].raw };
+      return { key: e.key, type: e.type, line: e.line, fields };
+    });
+  }
+
   // ---- the library webview --------------------------------------------------------------
 
   /** Derived topics and facet values of every paper, in slices. */

@@ -77,6 +77,7 @@ export interface CatalogApi {
   libraryPage(query: LibraryQuery, offset: number, limit: number): { offset: number; cards: Card[] };
   facetValues(query: LibraryQuery, kind: FacetKind, filter: string): FacetList;
   paperLink(key: string): string | undefined;
+  fileEntries(file: string): ReturnType<Catalog['fileEntries']>;
   memory(): CatalogMemory;
 }
 
@@ -130,6 +131,7 @@ const ARGUMENTS: { [M in CatalogMethod]: Array<(v: unknown) => boolean> } = {
   libraryPage: [validQuery, (v) => isNumber(v) && v >= 0, isLimit],
   facetValues: [validQuery, (v) => (FACET_KINDS as readonly unknown[]).includes(v), isString],
   paperLink: [isString],
+  fileEntries: [isString],
   memory: [],
 };
 
@@ -219,6 +221,8 @@ export class CatalogService {
         return c.facetValues(a[0] as LibraryQuery, a[1] as FacetKind, a[2] as string);
       case 'paperLink':
         return c.paperLink(a[0] as string);
+      case 'fileEntries':
+        return c.fileEntries(a[0] as string);
       case 'memory':
         return this.env.memory();
     }

@@ -83,7 +83,11 @@ test('a first read is full and writes the cache; a new thread serves the same re
   assert.equal(first.source, 'disk');
   assert.equal(first.full, true);
   assert.ok(first.entries > 20);
-  const search = async (t: Thread, q: string) => ((await t.call('search', q, 5)) as { value: PaperView[] }).value.map((p) => p.key);
+  // Abstracts are indexed after the reading's answer: compare searches once both are done.
+  const search = async (t: Thread, q: string) => {
+    for (let i = 0; i < 500 && ((await t.call('status')) as { value: { abstractsPending: number } }).value.abstractsPending > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    return ((await t.call('search', q, 5)) as { value: PaperView[] }).value.map((p) => p.key);
+  };
   const found = await search(thread, 'attention');
   assert.ok(found.length > 0);
   await until(() => existsSync(cacheDir) && readdirSync(cacheDir).some((f) => f.endsWith('.cache')));

@@ -2,6 +2,7 @@
  * Collections change while VS Code runs: created, changed, deleted, unsaved edits, a broken
  * entry. Completion must follow, and problems must show as diagnostics.
  */
+import { hasKey, paperOf } from '../catalog';
 import * as vscode from 'vscode';
 import { equal, eventually, ok } from '../assert';
 import { before, suite, test } from '../harness';
@@ -38,19 +39,19 @@ suite('collections follow the files', () => {
     try {
       const api = await citelens();
       await writeText(uri, entries.join('\n'));
-      await eventually(() => !!api.collections.library.get('incr39'), 15_000, 'the collection read');
-      const before = api.collections.library.get('incr30')!;
-      const offsetBefore = before.span.start;
-      const lineBefore = before.line;
+      await eventually(() => hasKey(api, 'incr39'), 15_000, 'the collection read');
+      const before = (await paperOf(api, 'incr30'))!;
+      const lineBefore = before.location.key.line;
       entries[10] = entry(10, 'A Much Longer Title With Quokkas\nOn Two Lines');
       await writeText(uri, entries.join('\n'));
       await eventually(() => offers('quokkas', 'incr10'), 15_000, 'the edited title searchable');
-      const after = api.collections.library.get('incr30')!;
-      ok(after === before, 'an entry after the edit is the same object (not re-read)');
-      ok(after.span.start > offsetBefore, 'and it moved with the text');
-      equal(after.line, lineBefore + 1);
+      const after = (await paperOf(api, 'incr30'))!;
+      // The catalog's paper object is kept (its stamp changes whenever it is built again).
+      equal(after.stamp, before.stamp, 'an entry after the edit is the same paper (not re-read)');
+      equal(after.location.key.line, lineBefore + 1, 'and it moved with the text');
       const doc = await vscode.workspace.openTextDocument(uri);
-      equal(doc.getText(new vscode.Range(doc.positionAt(after.keySpan.start), doc.positionAt(after.keySpan.end))), 'incr30');
+      const k = after.location.key;
+      equal(doc.getText(new vscode.Range(k.line, k.column, k.endLine, k.endColumn)), 'incr30');
       ok(!(await offers('steady paper number 10', 'incr10')), 'the old title is gone');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -4,6 +4,7 @@
  * case mismatches, scoping to the collections a document (or its main file) names, the
  * severity settings, "Search the library", and "Go to the other definition" of a duplicate.
  */
+import { hasKey, paperOf } from '../catalog';
 import * as vscode from 'vscode';
 import { equal, eventually, includes, match, ok } from '../assert';
 import { before, suite, test } from '../harness';
@@ -58,7 +59,7 @@ async function closeAll(): Promise<void> {
 suite('citation diagnostics', () => {
   before(async () => {
     const api = await citelens();
-    await eventually(() => api.collections.library.has('navbook2019'), 15_000, 'nav.bib indexed');
+    await eventually(async () => (await hasKey(api, 'navbook2019')), 15_000, 'nav.bib indexed');
   });
 
   test('an undefined key appears while typing and goes when fixed with the nearest key', async () => {

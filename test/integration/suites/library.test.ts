@@ -3,6 +3,7 @@
  * LaTeX/Markdown editor (one undoable edit, in the document's syntax), and the host-side
  * pages following collection changes. Runs in both extension hosts.
  */
+import type { LibraryQuery } from '../../../src/core/libraryProtocol';
 import * as vscode from 'vscode';
 import { equal, eventually, includes, ok } from '../assert';
 import { before, suite, test } from '../harness';
@@ -83,19 +84,19 @@ suite('library', () => {
   });
 
   test('library pages: an author page and a topic page from the live library', async () => {
-    await api.library.prepare();
-    const all = api.library.pages.run({ text: '', selection: {}, view: { kind: 'results' } });
+    const run = (query: LibraryQuery) => api.collections.catalog.call('libraryQuery', query, 120);
+    const all = await run({ text: '', selection: {}, view: { kind: 'results' } });
     ok(all.total >= 100, `${all.total} papers`);
     const oh = all.facets.authors.values.find((a) => a.label === 'Seong Joon Oh');
     ok(oh, 'Seong Joon Oh among the top authors');
-    const page = api.library.pages.run({ text: '', selection: {}, view: { kind: 'author', id: oh.id } });
+    const page = await run({ text: '', selection: {}, view: { kind: 'author', id: oh.id } });
     equal(page.total, oh.count);
     ok(page.page?.kind === 'author' && page.page.coauthors.length > 0, 'co-authors');
     const topic = all.facets.topics.values[0];
-    const topicPage = api.library.pages.run({ text: '', selection: {}, view: { kind: 'topic', id: topic.id } });
+    const topicPage = await run({ text: '', selection: {}, view: { kind: 'topic', id: topic.id } });
     equal(topicPage.total, topic.count);
     // Papers without keywords (refs/vision.bib) get derived topics.
-    const vision = api.library.pages.run({ text: '', selection: { files: all.facets.files.values.filter((f) => f.label.includes('vision')).map((f) => f.id) }, view: { kind: 'results' } });
+    const vision = await run({ text: '', selection: { files: all.facets.files.values.filter((f) => f.label.includes('vision')).map((f) => f.id) }, view: { kind: 'results' } });
     ok(vision.total > 0, 'refs/vision.bib papers');
     ok(vision.facets.topics.values.some((t) => t.derived), `no derived topics: ${vision.facets.topics.values.map((t) => t.label).join(', ')}`);
   }, { timeout: 30_000 });
@@ -105,15 +106,9 @@ suite('library', () => {
     const query = { text: 'zebrafish', selection: {}, view: { kind: 'results' as const } };
     try {
       await writeText(uri, '@article{zebra2026,\n  title = {Zebrafish Collections},\n  author = {Stripe, Zara},\n  year = {2026}\n}\n');
-      await eventually(async () => {
-        await api.library.prepare();
-        return api.library.pages.run(query).papers.some((p) => p.key === 'zebra2026');
-      }, 15_000, 'the new paper listed');
+      await eventually(async () => (await api.collections.catalog.call('libraryQuery', query, 120)).cards.some((c) => c.key === 'zebra2026'), 15_000, 'the new paper listed');
       await vscode.workspace.fs.delete(uri);
-      await eventually(async () => {
-        await api.library.prepare();
-        return api.library.pages.run(query).total === 0;
-      }, 15_000, 'the deleted paper gone');
+      await eventually(async () => (await api.collections.catalog.call('libraryQuery', query, 120)).total === 0, 15_000, 'the deleted paper gone');
     } finally {
       await removeQuietly(uri);
     }

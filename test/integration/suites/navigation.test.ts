@@ -4,6 +4,7 @@
  * cites.md): definition, references, rename (applied, saved, undone, saved: byte-identical),
  * refused renames, document links, document and workspace symbols. Runs in both hosts.
  */
+import { hasKey, paperOf } from '../catalog';
 import * as vscode from 'vscode';
 import { deepEqual, equal, eventually, includes, match, ok, rejects } from '../assert';
 import { before, suite, test } from '../harness';
@@ -60,7 +61,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 suite('go to definition', () => {
   before(async () => {
     api = await citelens();
-    await eventually(() => api.collections.library.has('navbook2019'), 15_000, 'nav.bib indexed');
+    await eventually(async () => (await hasKey(api, 'navbook2019')), 15_000, 'nav.bib indexed');
   });
 
   test('LaTeX: a cited key goes to its entry key in the .bib', async () => {
@@ -190,7 +191,7 @@ suite('rename a citation key', () => {
       }
       const saved = await Promise.all(files.map(readBytes));
       files.forEach((f, i) => ok(!sameBytes(original[i], saved[i]), `${relative(f)} not written`));
-      await eventually(() => api.collections.library.has('navhandbook2019') && !api.collections.library.has('navbook2019'), 15_000, 'the library follows the rename');
+      await eventually(async () => (await hasKey(api, 'navhandbook2019')) && !(await hasKey(api, 'navbook2019')), 15_000, 'the library follows the rename');
 
       // VS Code's own undo, in each changed document's editor (one undo may revert every file).
       for (const uri of files) {
@@ -204,7 +205,7 @@ suite('rename a citation key', () => {
       }
       const restored = await Promise.all(files.map(readBytes));
       files.forEach((f, i) => ok(sameBytes(original[i], restored[i]), `${relative(f)} differs after undo`));
-      await eventually(() => api.collections.library.has('navbook2019') && !api.collections.library.has('navhandbook2019'), 15_000, 'the library follows the undo');
+      await eventually(async () => (await hasKey(api, 'navbook2019')) && !(await hasKey(api, 'navhandbook2019')), 15_000, 'the library follows the undo');
     } finally {
       // Leave the fixture as it was whatever happened.
       for (let i = 0; i < files.length; i++) {

@@ -5,6 +5,7 @@
  * no link except http(s) ones and our own `citelens.openEntry` command, and trusted for that
  * command only. Runs in both hosts.
  */
+import { hasKey, paperOf } from '../catalog';
 import * as vscode from 'vscode';
 import { deepEqual, eventually, includes, ok } from '../assert';
 import { after, before, suite, test } from '../harness';
@@ -96,7 +97,7 @@ suite('security: hostile collection text in hovers and completion', () => {
   before(async () => {
     const api = await citelens();
     await writeText(uri(), HOSTILE_BIB);
-    await eventually(() => api.collections.library.paper('hostile2026') && api.collections.library.paper('hostilelong') && api.collections.library.paper('hostileicons'), 30_000, 'the hostile entries indexed');
+    await eventually(async () => (await paperOf(api, 'hostile2026')) && (await paperOf(api, 'hostilelong')) && (await paperOf(api, 'hostileicons')), 30_000, 'the hostile entries indexed');
   });
 
   after(async () => {

@@ -6,6 +6,7 @@
  * `label("…")` forms, diagnostics that know the project's labels, links, insert citation.
  * Runs in both hosts.
  */
+import { hasKey, paperOf } from '../catalog';
 import * as vscode from 'vscode';
 import { deepEqual, equal, eventually, includes, match, ok } from '../assert';
 import { before, suite, test } from '../harness';
@@ -31,7 +32,7 @@ suite('Typst', () => {
     api = await citelens();
     // The Hayagriva file is read because main.typ names it.
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(mainTyp()));
-    await eventually(() => api.collections.library.has('kinetics') && api.collections.library.has('typstbib2024'), 15_000, 'works.yml and refs.bib indexed');
+    await eventually(async () => (await hasKey(api, 'kinetics')) && (await hasKey(api, 'typstbib2024')), 15_000, 'works.yml and refs.bib indexed');
   });
 
   test('.typ files get the typst language (contributed when no other extension does)', async () => {
@@ -208,9 +209,9 @@ suite('Typst', () => {
       await writeText(yml, 'extrafirst:\n    type: Book\n    title: First version\n');
       await writeText(typ, 'See @extrafirst.\n#bibliography("extra.yml")\n');
       await vscode.workspace.openTextDocument(typ);
-      await eventually(() => api.collections.library.has('extrafirst'), 15_000, 'extra.yml read once extra.typ is open');
+      await eventually(async () => (await hasKey(api, 'extrafirst')), 15_000, 'extra.yml read once extra.typ is open');
       await writeText(yml, 'extrasecond:\n    type: Book\n    title: Second version\n');
-      await eventually(() => api.collections.library.has('extrasecond') && !api.collections.library.has('extrafirst'), 15_000, 'extra.yml read again after the change on disk');
+      await eventually(async () => (await hasKey(api, 'extrasecond')) && !(await hasKey(api, 'extrafirst')), 15_000, 'extra.yml read again after the change on disk');
     } finally {
       await removeQuietly(typ);
       await removeQuietly(yml);
@@ -227,7 +228,7 @@ suite('Typst', () => {
       await writeText(main, '#include "chapter.typ"\n#bibliography("sources.yml")\n');
       // Not opened: the re-reading (as the first scan at start) finds the Typst documents' collections.
       await vscode.commands.executeCommand('citelens.reindex');
-      await eventually(() => api.collections.library.has('chapteronly2026'), 15_000, 'sources.yml read without opening thesis.typ');
+      await eventually(async () => (await hasKey(api, 'chapteronly2026')), 15_000, 'sources.yml read without opening thesis.typ');
       const doc = await vscode.workspace.openTextDocument(chapter);
       await vscode.window.showTextDocument(doc);
       const problems = await eventually(() => {
@@ -257,7 +258,7 @@ suite('Typst', () => {
       return found.length ? found : undefined;
     }, 15_000, 'a YAML problem');
     match(problems![0].message, /broken/);
-    ok(api.collections.library.has('kinetics') && api.collections.library.has('harry'), 'the other entries stay');
+    ok((await hasKey(api, 'kinetics')) && (await hasKey(api, 'harry')), 'the other entries stay');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

@@ -4,6 +4,7 @@
  * only the allow-listed files, and completion works from it. Run by the VSIX stage only
  * (index.vsix.ts); the probe development extension tells where the copy must be.
  */
+import { hasKey, paperOf } from '../catalog';
 import * as vscode from 'vscode';
 import { deepEqual, equal, ok } from '../assert';
 import { before, suite, test } from '../harness';
@@ -57,7 +58,7 @@ suite('installed VSIX', () => {
 
   test('completion from the installed copy', async () => {
     const api = await citelens();
-    ok(api.collections.library.size >= 100, `only ${api.collections.library.size} papers indexed`);
+    ok(api.collections.status.papers >= 100, `only ${api.collections.status.papers} papers indexed`);
     const { labels } = await completeAt('latex', 'As shown \\citep[see][p.~3]{kirchhof|');
     equal(labels[0], 'kirchhof2024pretrained');
     const md = await completeAt('markdown', 'Blind spots [@explor|');
