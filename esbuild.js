@@ -28,7 +28,7 @@ const builds = [
     external: ['vscode'],
   },
   {
-    // The reader thread of the Node host (src/vscode/workerReader.ts starts it).
+    // The catalog's worker thread in the Node host (src/vscode/catalogConnection.ts starts it).
     ...common,
     entryPoints: ['src/vscode/catalogWorker.ts'],
     outfile: 'dist/catalog-worker.js',
@@ -37,13 +37,22 @@ const builds = [
     target: 'node18',
   },
   {
+    // The catalog's Web Worker in the web extension host.
+    ...common,
+    entryPoints: ['src/vscode/catalogWebWorker.ts'],
+    outfile: 'dist/catalog-worker.web.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+  {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/browser.js',
     platform: 'browser',
     format: 'cjs',
     target: 'es2022',
-    // worker_threads is only required on the Node host's path (workerReader.ts), never here.
+    // worker_threads is only required on the Node host's path (catalogConnection.ts), never here.
     external: ['vscode', 'worker_threads'],
     // The web-worker host has no Node built-ins; the code must not need them.
     define: { 'process.env.CITELENS_WEB': '"1"' },

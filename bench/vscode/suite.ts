@@ -23,11 +23,18 @@ interface Api {
   collections: {
     whenReady(): Promise<void>;
     readonly isReady: boolean;
-    readonly library: { readonly size: number };
-    readonly index: { readonly size: number };
+    /** Before the catalog moved off the host (issue 11): the host's own model. */
+    readonly library?: { readonly size: number };
+    /** Since: the catalog's status and the catalog itself, asked by messages. */
+    readonly status?: { readonly papers: number };
+    readonly catalog?: { call(method: 'memory'): Promise<{ heapUsedMB: number; heapTotalMB: number; thread: string }> };
     readonly onDidChange: vscode.Event<void>;
   };
-  timings?: { activateStart: number; activateEnd: number; hoverProviderMs?: readonly number[] };
+  timings?: { activateStart: number; activateEnd: number; hoverProviderMs?: readonly number[]; completionProviderMs?: readonly number[] };
+}
+
+function papersOf(api: Api): number | null {
+  return api.collections.status?.papers ?? api.collections.library?.size ?? null;
 }
 
 interface RunConfig {
@@ -191,6 +198,7 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
 
   // paper.tex in an editor, cursor inside \cite{…}.
   const texUri = vscode.Uri.joinPath(folder.uri, 'paper.tex');
+  const texOpenedAt = Date.now();
   const doc = await vscode.workspace.openTextDocument(texUri);
   await vscode.window.showTextDocument(doc, { preview: false });
   const LINE = 2;
@@ -229,6 +237,8 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
     query: plan.firstQuery,
     key: plan.firstKey,
     msFromOrigin: rel(firstAt),
+    msFromTexOpen: firstAt === undefined ? null : firstAt - texOpenedAt,
+    texOpenedAtMs: rel(texOpenedAt),
     attempts,
     longestCallMs: round(Math.max(...firstCalls)),
     readyBeforeFirstCompletion: readyAt !== undefined && firstAt !== undefined && readyAt <= firstAt,
@@ -249,12 +259,11 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
     whenReadyMs: rel(readyAt),
     lastChangeEventMs: rel(lastChange),
     changeEventsMs: changes.slice(0, 20).map((t) => t - origin),
-    papers: api.collections.library.size,
-    indexed: api.collections.index.size,
+    papers: papersOf(api),
   };
   // The monitor ran through whenReady and the 2 s without changes (which it also covers).
   out.eventLoopWhileIndexing = indexingLag.stop(origin);
-  log(`ready at ${rel(readyAt)} ms; ${api.collections.library.size} papers; longest block ${(out.eventLoopWhileIndexing as { maxBlockMs: number }).maxBlockMs} ms`);
+  log(`ready at ${rel(readyAt)} ms; ${papersOf(api)} papers; longest block ${(out.eventLoopWhileIndexing as { maxBlockMs: number }).maxBlockMs} ms`);
 
   const gc = findGc();
   const before = memory();
@@ -266,6 +275,12 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
   out.memory = p
     ? { atProbe: probe?.memory ?? null, atSuiteLoad: memoryAtModuleLoad, afterIndexing: before, afterIndexingAfterGc: gc.gc ? memory() : null, gc: gc.how, note: 'process.memoryUsage() of the whole extension host process (all extensions in it, worker threads included in rss)' }
     : { note: 'web-worker host: no process.memoryUsage()' };
+  // The catalog's own heap (its worker thread's in the Node host), where the extension has one.
+  try {
+    if (api.collections.catalog) (out.memory as Record<string, unknown>).catalog = await api.collections.catalog.call('memory');
+  } catch (e) {
+    notes.push(`catalog memory: ${(e as Error).message}`);
+  }
 
   if (config.memoryOnly) {
     changeSub.dispose();
@@ -288,8 +303,10 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
     const qs = perQuery.filter((q) => q.kind === kind);
     byKind[kind] = { ...stats(qs.map((q) => q.ms)), sourceInTop20: qs.filter((q) => q.rank >= 0 && q.rank < 20).length };
   }
+  const completionProvider = api.timings?.completionProviderMs?.slice(-perQuery.length) ?? [];
   out.completion = {
     ...stats(perQuery.map((q) => q.ms)),
+    ...(completionProvider.length ? { provider: stats([...completionProvider]) } : {}),
     sourceEntryInTop20: perQuery.filter((q) => q.rank >= 0 && q.rank < 20).length,
     emptyResults: perQuery.filter((q) => q.items === 0).length,
     byKind,
@@ -398,6 +415,23 @@ async function measureEdits(
         const r = await until(edit.word, edit.key, 60_000);
         await sleep(500);
         results.editor = { key: edit.key, word: edit.word, openDocumentMs: openMs, applyEditMs: edited - t0, saveMs: savedAt - saveStart, saved, msFromSaveStart: r.at ? r.at - saveStart : null, msFromEdit: r.at ? r.at - t0 : null, polls: r.polls, eventLoop: lag.stop(t0) };
+        // The same edit and save of a 50 MB file CiteLens does not read (a .txt copy): what
+        // `save()` costs VS Code itself, whatever the extensions do.
+        try {
+          const copyUri = vscode.Uri.joinPath(folder.uri, '.bench', 'save-probe.txt');
+          await vscode.workspace.fs.writeFile(copyUri, new TextEncoder().encode(bib.getText()));
+          const copy = await vscode.workspace.openTextDocument(copyUri);
+          const cwe = new vscode.WorkspaceEdit();
+          const ca = copy.getText().indexOf(edit.replace);
+          cwe.replace(copy.uri, new vscode.Range(copy.positionAt(ca), copy.positionAt(ca + edit.replace.length)), edit.find);
+          await vscode.workspace.applyEdit(cwe);
+          const c0 = Date.now();
+          await copy.save();
+          (results.editor as Record<string, unknown>).plainTextSaveMs = Date.now() - c0;
+          await vscode.workspace.fs.delete(copyUri);
+        } catch (e) {
+          notes.push(`plain-text save probe: ${(e as Error).message}`);
+        }
       }
       log(`edit via ${edit.via}: ${JSON.stringify(results[edit.via])}`);
     } catch (e) {

@@ -93,6 +93,9 @@ export interface CatalogRequest<M extends CatalogMethod = CatalogMethod> {
 
 export type CatalogReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
+/** The one queue of changes to the catalog (readings and removals). */
+const CHANGES = 'changes';
+
 /** Longest lists a request may carry (a hostile or buggy caller cannot make the catalog loop for ever). */
 const MAX_KEYS = 100_000;
 const MAX_LIMIT = 10_000;
@@ -228,9 +231,13 @@ export class CatalogService {
     }
   }
 
-  /** Readings of one file run one after another (each is a change to the one before). */
+  /**
+   * Readings run one after another (each of a file is a change to the one before; and each
+   * answer's status then includes every reading answered before it). Questions are answered
+   * in between, while a reading pauses.
+   */
   private read(req: ReadRequest): Promise<ReadAnswer> {
-    return this.serial.run(req.file, async () => {
+    return this.serial.run(CHANGES, async () => {
       const outcome = await this.readOutcome(req);
       if (outcome.kind !== 'read') {
         // Whatever comes next is read whole; the entries stay until the host forgets the file.
@@ -281,7 +288,7 @@ export class CatalogService {
   }
 
   private forget(file: string): Promise<CatalogChange> {
-    return this.serial.run(file, async () => {
+    return this.serial.run(CHANGES, async () => {
       this.collections.delete(file);
       this.env.forgotten?.(file);
       return this.catalog.remove(file);

@@ -16,35 +16,47 @@ import { ReferenceStyles } from '../vscode/referenceStyles';
 import { formattedOf, paperDocumentation } from './paperMarkdown';
 
 const MAX_ITEMS = 50;
+/** How long the last completions took in the provider (ms), for the benchmark. */
+export const completionProviderMs: number[] = [];
+const TIMINGS_KEPT = 1000;
 
 export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceCollections, styles: ReferenceStyles): void {
+  async function complete(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionList | undefined> {
+    const syntax = syntaxOf(document);
+    if (!syntax || (syntax === 'typst' && !typstCompletionEnabled())) return undefined;
+    const text = document.getText();
+    const offset = document.offsetAt(position);
+    const context = citeContext(text, offset, syntax, readSettings().citeCommands);
+    if (!context) return undefined;
+    const ask = () => (context.query.trim() ? collections.catalog.call('search', context.query, MAX_ITEMS) : collections.catalog.call('newest', MAX_ITEMS));
+    // While the collections are first read, what is known already answers (a typed key is
+    // found as soon as the keys are read); an empty answer then waits for the reading.
+    let hits = await ask().catch((): PaperView[] => []);
+    if (!hits.length && !collections.isReady) {
+      await Promise.race([collections.whenReady(), new Promise((r) => token.onCancellationRequested(r))]);
+      if (token.isCancellationRequested) return undefined;
+      hits = await ask().catch((): PaperView[] => []);
+    }
+    const start = document.positionAt(context.start);
+    const inserting = new vscode.Range(start, position);
+    const replacing = new vscode.Range(start, document.positionAt(Math.max(context.end, offset)));
+    const typed = text.slice(context.start, offset);
+    const siblings = new Set(context.siblings);
+    const items = hits
+      .filter((p) => !siblings.has(p.key))
+      .map((paper, i) => completionItem(paper, i, typed, inserting, replacing, document));
+    if (syntax === 'typst') for (const item of items) typstInsertText(document, item, context);
+    return new vscode.CompletionList(items, true);
+  }
+
   const provider: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position, token) {
-      const syntax = syntaxOf(document);
-      if (!syntax || (syntax === 'typst' && !typstCompletionEnabled())) return undefined;
-      const text = document.getText();
-      const offset = document.offsetAt(position);
-      const context = citeContext(text, offset, syntax, readSettings().citeCommands);
-      if (!context) return undefined;
-      const ask = () => (context.query.trim() ? collections.catalog.call('search', context.query, MAX_ITEMS) : collections.catalog.call('newest', MAX_ITEMS));
-      // While the collections are first read, what is known already answers (a typed key is
-      // found as soon as the keys are read); an empty answer then waits for the reading.
-      let hits = await ask().catch((): PaperView[] => []);
-      if (!hits.length && !collections.isReady) {
-        await Promise.race([collections.whenReady(), new Promise((r) => token.onCancellationRequested(r))]);
-        if (token.isCancellationRequested) return undefined;
-        hits = await ask().catch((): PaperView[] => []);
+      const started = performance.now();
+      try {
+        return await complete(document, position, token);
+      } finally {
+        if (completionProviderMs.push(performance.now() - started) > TIMINGS_KEPT) completionProviderMs.shift();
       }
-      const start = document.positionAt(context.start);
-      const inserting = new vscode.Range(start, position);
-      const replacing = new vscode.Range(start, document.positionAt(Math.max(context.end, offset)));
-      const typed = text.slice(context.start, offset);
-      const siblings = new Set(context.siblings);
-      const items = hits
-        .filter((p) => !siblings.has(p.key))
-        .map((paper, i) => completionItem(paper, i, typed, inserting, replacing, document));
-      if (syntax === 'typst') for (const item of items) typstInsertText(document, item, context);
-      return new vscode.CompletionList(items, true);
     },
     async resolveCompletionItem(item) {
       const of = papersOfItems.get(item);

@@ -78,6 +78,8 @@ function newInThreadService(): CatalogService {
 /** How long a question may take before the caller gets an error (a read of 50 MB may take a while on a busy machine). */
 const QUESTION_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 300_000;
+/** How long a new Web Worker may take to answer its first question before the catalog runs in this thread. */
+const WEB_WORKER_START_MS = 10_000;
 /** Restarts allowed within RESTART_WINDOW_MS before the catalog moves into the host's thread. */
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
@@ -87,9 +89,19 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-/** The catalog in a worker thread (Node host). */
-export class WorkerCatalog implements CatalogConnection {
-  private worker: NodeWorker | undefined;
+/** A thread the catalog runs in: a Node worker thread or a Web Worker. */
+export interface CatalogThread {
+  post(message: unknown, transfer: ArrayBuffer[]): void;
+  /** Ends it (a crash, for the tests; or the extension stopping). */
+  terminate(): Promise<unknown>;
+}
+
+/** Starts a thread; `onReply` gets each answer, `onDeath` how it died (once). */
+export type ThreadStarter = (onReply: (reply: CatalogReply) => void, onDeath: (how: string) => void) => CatalogThread;
+
+/** The catalog in a worker thread (Node host) or a Web Worker (web host). */
+export class ThreadCatalog implements CatalogConnection {
+  private thread: CatalogThread | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly restarted = new vscode.EventEmitter<void>();
@@ -97,55 +109,72 @@ export class WorkerCatalog implements CatalogConnection {
   private restarts: number[] = [];
   private fallback: InThreadCatalog | undefined;
   private disposed = false;
+  /** The messages shown to the user about the thread (for tests: one per failure). */
+  readonly shown: string[] = [];
+  private readonly warn: (message: string) => void;
 
-  private constructor(
-    private readonly scriptPath: string,
-    private readonly cacheDir: string | undefined,
+  constructor(
+    private readonly start: ThreadStarter,
+    /** This thread reads local paths itself (the Node worker). */
+    private readonly pathReader: boolean,
     private readonly log: (message: string) => void,
-    private readonly warn: (message: string) => void,
-  ) {}
-
-  get readsPaths(): boolean {
-    return !this.fallback;
+    warn: (message: string) => void,
+  ) {
+    this.warn = (message) => {
+      this.shown.push(message);
+      warn(message);
+    };
+    this.spawn();
   }
 
-  /** Starts the thread, or undefined when worker threads cannot start here. */
-  static start(scriptPath: string, cacheDir: string | undefined, log: (message: string) => void, warn: (message: string) => void): WorkerCatalog | undefined {
-    const catalog = new WorkerCatalog(scriptPath, cacheDir, log, warn);
-    try {
-      catalog.spawn();
-      return catalog;
-    } catch (e) {
-      log(`Cannot start the catalog thread (${(e as Error).message}); the catalog runs on the extension host's thread.`);
-      return undefined;
-    }
+  get readsPaths(): boolean {
+    return this.pathReader && !this.fallback;
+  }
+
+  /** Where the catalog runs now. */
+  get runsIn(): 'thread' | 'host' {
+    return this.fallback ? 'host' : 'thread';
   }
 
   private spawn(): void {
-    // Required lazily: the web build never reaches this file's constructor.
-    const { Worker } = require('worker_threads') as typeof import('worker_threads');
-    const worker = new Worker(this.scriptPath, { workerData: { cacheDir: this.cacheDir } });
-    worker.unref();
-    worker.on('message', (reply: CatalogReply) => {
-      const p = this.pending.get(reply.id);
-      if (!p) return;
-      this.pending.delete(reply.id);
-      clearTimeout(p.timer);
-      p.resolve(reply);
-    });
-    worker.on('error', (e) => this.died(worker, `failed (${e.message})`));
-    worker.on('exit', (code) => this.died(worker, `exited (code ${code})`));
-    this.worker = worker;
+    let thread: CatalogThread | undefined = undefined;
+    thread = this.start(
+      (reply) => {
+        const p = this.pending.get(reply.id);
+        if (!p) return;
+        this.pending.delete(reply.id);
+        clearTimeout(p.timer);
+        p.resolve(reply);
+      },
+      (how) => this.died(thread, how),
+    );
+    this.thread = thread;
   }
 
-  private died(worker: NodeWorker, how: string): void {
-    if (this.worker !== worker || this.disposed) return;
-    this.worker = undefined;
+  /** Moves the catalog into this thread (no worker can run): everything is read again. */
+  useHostThread(reason: string): void {
+    if (this.fallback || this.disposed) return;
+    this.log(`${reason}; the catalog runs on the extension host's thread.`);
+    const thread = this.thread;
+    this.thread = undefined;
+    void thread?.terminate().catch(() => undefined);
+    this.answerPending('The catalog moved to the extension host; the collections are being read again.');
+    this.fallback = new InThreadCatalog();
+    this.restarted.fire();
+  }
+
+  private answerPending(error: string): void {
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
-      p.resolve({ id, ok: false, error: 'The catalog thread stopped; the collections are being read again.' });
+      p.resolve({ id, ok: false, error });
     }
     this.pending.clear();
+  }
+
+  private died(thread: CatalogThread | undefined, how: string): void {
+    if (!thread || this.thread !== thread || this.disposed) return;
+    this.thread = undefined;
+    this.answerPending('The catalog thread stopped; the collections are being read again.');
     const now = Date.now();
     this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
     this.restarts.push(now);
@@ -155,19 +184,19 @@ export class WorkerCatalog implements CatalogConnection {
     } else {
       try {
         this.spawn();
+        this.warn(`CiteLens: the catalog thread ${how}; it was restarted and the collections are being read again.`);
       } catch (e) {
         this.fallback = new InThreadCatalog();
-        this.log(`Cannot restart the catalog thread (${(e as Error).message}).`);
+        this.warn(`CiteLens: the catalog thread ${how} and cannot start again (${(e as Error).message}); it now runs on the extension host's thread.`);
       }
-      this.warn(`CiteLens: the catalog thread ${how}; it was restarted and the collections are being read again.`);
     }
     this.restarted.fire();
   }
 
   call<M extends CatalogMethod>(method: M, ...args: CatalogArgs<M>): Promise<Awaited<CatalogResult<M>>> {
     if (this.fallback) return this.fallback.call(method, ...args);
-    const worker = this.worker;
-    if (!worker) return Promise.reject(new Error('The catalog thread is not running.'));
+    const thread = this.thread;
+    if (!thread) return Promise.reject(new Error('The catalog thread is not running.'));
     const id = this.nextId++;
     return new Promise<CatalogReply>((resolve) => {
       const timeout = method === 'read' ? READ_TIMEOUT_MS : QUESTION_TIMEOUT_MS;
@@ -178,34 +207,101 @@ export class WorkerCatalog implements CatalogConnection {
       this.pending.set(id, { resolve, timer });
       const bytes = method === 'read' ? (args[0] as { bytes?: Uint8Array }).bytes : undefined;
       // Bytes read by the host move to the thread instead of being copied.
-      worker.postMessage({ id, method, args }, bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
+      thread.post({ id, method, args }, bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
     }).then((reply) => unwrap<Awaited<CatalogResult<M>>>(reply));
   }
 
   /** Ends the thread as a crash would (for the tests of a dying worker). */
-  crashForTesting(): Promise<number> | undefined {
-    return this.worker?.terminate();
+  crashForTesting(): Promise<unknown> | undefined {
+    return this.thread?.terminate();
   }
 
   dispose(): void {
     this.disposed = true;
-    const worker = this.worker;
-    this.worker = undefined;
+    const thread = this.thread;
+    this.thread = undefined;
     for (const [, p] of this.pending) clearTimeout(p.timer);
     this.pending.clear();
-    void worker?.terminate();
+    void thread?.terminate().catch(() => undefined);
     this.fallback?.dispose();
     this.restarted.dispose();
   }
 }
 
-/** The catalog for this host: a worker thread in Node (with the persistent cache), in-thread on the web. */
+/** A Node worker thread running dist/catalog-worker.js. */
+function nodeThread(scriptPath: string, cacheDir: string | undefined): ThreadStarter {
+  return (onReply, onDeath) => {
+    // Required lazily: the web build never reaches this.
+    const { Worker } = require('worker_threads') as typeof import('worker_threads');
+    const worker = new Worker(scriptPath, { workerData: { cacheDir } });
+    worker.unref();
+    worker.on('message', onReply);
+    worker.on('error', (e) => onDeath(`failed (${e.message})`));
+    worker.on('exit', (code) => onDeath(`exited (code ${code})`));
+    return { post: (m, transfer) => worker.postMessage(m, transfer), terminate: () => worker.terminate() };
+  };
+}
+
+/** A Web Worker running dist/catalog-worker.web.js (the web extension host). */
+function webThread(url: string): ThreadStarter {
+  return (onReply, onDeath) => {
+    const worker = new Worker(url, { name: 'CiteLens catalog' });
+    worker.onmessage = (e: MessageEvent) => onReply(e.data as CatalogReply);
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault?.();
+      onDeath(`failed (${e.message || 'error in the worker'})`);
+    };
+    return {
+      post: (m, transfer) => worker.postMessage(m, transfer),
+      terminate: async () => {
+        worker.terminate();
+        // A Web Worker says nothing when it is terminated: report it as the death it is.
+        onDeath('was terminated');
+      },
+    };
+  };
+}
+
+/**
+ * The catalog for this host: a worker thread in Node (with the persistent cache), a Web
+ * Worker in the web host; the host's own thread where neither can start.
+ */
 export function createCatalog(context: vscode.ExtensionContext, log: (message: string) => void): CatalogConnection {
-  if (process.env.CITELENS_WEB === '1') return new InThreadCatalog();
-  const cacheDir = context.globalStorageUri.scheme === 'file' ? vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath : undefined;
   const warn = (message: string) => {
     log(message);
     void vscode.window.showWarningMessage(message);
   };
-  return WorkerCatalog.start(context.asAbsolutePath('dist/catalog-worker.js'), cacheDir, log, warn) ?? new InThreadCatalog();
+  if (process.env.CITELENS_WEB === '1') {
+    if (typeof Worker !== 'function') {
+      log('This host cannot start Web Workers; the catalog runs on the extension host\'s thread.');
+      return new InThreadCatalog();
+    }
+    let catalog: ThreadCatalog;
+    try {
+      catalog = new ThreadCatalog(webThread(vscode.Uri.joinPath(context.extensionUri, 'dist', 'catalog-worker.web.js').toString(true)), false, log, warn);
+    } catch (e) {
+      log(`Cannot start the catalog's Web Worker (${(e as Error).message}); the catalog runs on the extension host's thread.`);
+      return new InThreadCatalog();
+    }
+    // A worker that cannot load its script may fail without an error event: it must answer soon.
+    const probe = setTimeout(() => catalog.useHostThread(`The catalog's Web Worker did not answer within ${WEB_WORKER_START_MS / 1000} s`), WEB_WORKER_START_MS);
+    catalog.call('status').then(
+      () => {
+        clearTimeout(probe);
+        log("The catalog runs in a Web Worker.");
+      },
+      (e: Error) => {
+        clearTimeout(probe);
+        catalog.useHostThread(`The catalog's Web Worker failed (${e.message})`);
+      },
+    );
+    return catalog;
+  }
+  const cacheDir = context.globalStorageUri.scheme === 'file' ? vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath : undefined;
+  try {
+    return new ThreadCatalog(nodeThread(context.asAbsolutePath('dist/catalog-worker.js'), cacheDir), true, log, warn);
+  } catch (e) {
+    log(`Cannot start the catalog thread (${(e as Error).message}); the catalog runs on the extension host's thread.`);
+    return new InThreadCatalog();
+  }
 }

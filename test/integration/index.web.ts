@@ -19,6 +19,7 @@ import './suites/nowrite.test';
 import './suites/library.test';
 import './suites/churn.test';
 import './suites/typst.test';
+import './suites/catalogRestart.test';
 
 export async function run(): Promise<void> {
   await runSuites();
