@@ -3,8 +3,9 @@
  * host the catalog lives in a worker thread (catalogWorker.ts): the host keeps no copy of the
  * library and gets back only what a feature shows. If that thread dies, pending requests are
  * answered with an error, a new thread starts and `onDidRestart` fires (the collections are
- * read again). In the web host, and where no worker can start, the same `CatalogService`
- * runs in the host's thread and reads in slices that yield.
+ * read again). In the web host it lives in a Web Worker (catalogWebWorker.ts); where no
+ * worker can start, the same `CatalogService` runs in the host's thread and reads in slices
+ * that yield.
  */
 import * as vscode from 'vscode';
 import type { Worker as NodeWorker } from 'worker_threads';
@@ -55,6 +56,11 @@ export class InThreadCatalog implements CatalogConnection {
   private service = newInThreadService();
   private nextId = 1;
 
+  constructor(
+    /** Why the catalog runs here rather than in a thread of its own (shown in tests and the log). */
+    readonly whyInHost = 'the catalog was created in this thread',
+  ) {}
+
   async call<M extends CatalogMethod>(method: M, ...args: CatalogArgs<M>): Promise<Awaited<CatalogResult<M>>> {
     return unwrap<Awaited<CatalogResult<M>>>(await this.service.handle({ id: this.nextId++, method, args }));
   }
@@ -96,8 +102,8 @@ export interface CatalogThread {
   terminate(): Promise<unknown>;
 }
 
-/** Starts a thread; `onReply` gets each answer, `onDeath` how it died (once). */
-export type ThreadStarter = (onReply: (reply: CatalogReply) => void, onDeath: (how: string) => void) => CatalogThread;
+/** Starts a thread; `onReply` gets each answer, `onDeath` how it died (once; `cannotStart`: no thread of this kind can run here). */
+export type ThreadStarter = (onReply: (reply: CatalogReply) => void, onDeath: (how: string, cannotStart?: boolean) => void) => CatalogThread;
 
 /** The catalog in a worker thread (Node host) or a Web Worker (web host). */
 export class ThreadCatalog implements CatalogConnection {
@@ -136,6 +142,11 @@ export class ThreadCatalog implements CatalogConnection {
     return this.fallback ? 'host' : 'thread';
   }
 
+  /** Why it moved into the host's thread, when it did. */
+  get whyInHost(): string | undefined {
+    return this.fallback?.whyInHost;
+  }
+
   private spawn(): void {
     let thread: CatalogThread | undefined = undefined;
     thread = this.start(
@@ -146,7 +157,7 @@ export class ThreadCatalog implements CatalogConnection {
         clearTimeout(p.timer);
         p.resolve(reply);
       },
-      (how) => this.died(thread, how),
+      (how, cannotStart) => (cannotStart ? this.cannotStart(thread, how) : this.died(thread, how)),
     );
     this.thread = thread;
   }
@@ -159,8 +170,14 @@ export class ThreadCatalog implements CatalogConnection {
     this.thread = undefined;
     void thread?.terminate().catch(() => undefined);
     this.answerPending('The catalog moved to the extension host; the collections are being read again.');
-    this.fallback = new InThreadCatalog();
+    this.fallback = new InThreadCatalog(reason);
     this.restarted.fire();
+  }
+
+  /** The first thread could not start at all: the catalog runs here from now on (no restarts to try). */
+  private cannotStart(thread: CatalogThread | undefined, how: string): void {
+    if (!thread || this.thread !== thread || this.disposed) return;
+    this.useHostThread(`The catalog's thread ${how}`);
   }
 
   private answerPending(error: string): void {
@@ -179,14 +196,14 @@ export class ThreadCatalog implements CatalogConnection {
     this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
     this.restarts.push(now);
     if (this.restarts.length > MAX_RESTARTS) {
-      this.fallback = new InThreadCatalog();
+      this.fallback = new InThreadCatalog(`the catalog thread ${how} ${MAX_RESTARTS} times within a minute`);
       this.warn(`CiteLens: the catalog thread ${how} ${MAX_RESTARTS} times within a minute; it now runs on the extension host's thread (see CiteLens: Show Output).`);
     } else {
       try {
         this.spawn();
         this.warn(`CiteLens: the catalog thread ${how}; it was restarted and the collections are being read again.`);
       } catch (e) {
-        this.fallback = new InThreadCatalog();
+        this.fallback = new InThreadCatalog(`the catalog thread cannot start again (${(e as Error).message})`);
         this.warn(`CiteLens: the catalog thread ${how} and cannot start again (${(e as Error).message}); it now runs on the extension host's thread.`);
       }
     }
@@ -242,19 +259,43 @@ function nodeThread(scriptPath: string, cacheDir: string | undefined): ThreadSta
   };
 }
 
-/** A Web Worker running dist/catalog-worker.web.js (the web extension host). */
-function webThread(url: string): ThreadStarter {
+/**
+ * A Web Worker running dist/catalog-worker.web.js (the web extension host). VS Code's web
+ * host refuses `new Worker(url)` for an extension installed on a server ("Creating workers
+ * from remote extensions is currently not supported", code-server's case), so the script is
+ * read through `workspace.fs` and started from a blob: URL, which works for every install.
+ */
+function webThread(script: vscode.Uri): ThreadStarter {
+  let url: Promise<string> | undefined;
+  const load = () =>
+    (url ??= Promise.resolve(vscode.workspace.fs.readFile(script)).then((bytes) => URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'text/javascript' }))));
   return (onReply, onDeath) => {
-    const worker = new Worker(url, { name: 'CiteLens catalog' });
-    worker.onmessage = (e: MessageEvent) => onReply(e.data as CatalogReply);
-    worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault?.();
-      onDeath(`failed (${e.message || 'error in the worker'})`);
-    };
+    let worker: Worker | undefined;
+    let ended = false;
+    const queued: Array<[unknown, ArrayBuffer[]]> = [];
+    load().then(
+      (blobUrl) => {
+        if (ended) return;
+        try {
+          worker = new Worker(blobUrl, { name: 'CiteLens catalog' });
+        } catch (e) {
+          onDeath(`cannot start (${(e as Error).message})`, true);
+          return;
+        }
+        worker.onmessage = (e: MessageEvent) => onReply(e.data as CatalogReply);
+        worker.onerror = (e: ErrorEvent) => {
+          e.preventDefault?.();
+          onDeath(`failed (${e.message || 'error in the worker'})`);
+        };
+        for (const [m, transfer] of queued.splice(0)) worker.postMessage(m, transfer);
+      },
+      (e: Error) => onDeath(`cannot load ${script.path} (${e.message})`, true),
+    );
     return {
-      post: (m, transfer) => worker.postMessage(m, transfer),
+      post: (m, transfer) => (worker ? worker.postMessage(m, transfer) : queued.push([m, transfer])),
       terminate: async () => {
-        worker.terminate();
+        ended = true;
+        worker?.terminate();
         // A Web Worker says nothing when it is terminated: report it as the death it is.
         onDeath('was terminated');
       },
@@ -274,17 +315,18 @@ export function createCatalog(context: vscode.ExtensionContext, log: (message: s
   if (process.env.CITELENS_WEB === '1') {
     if (typeof Worker !== 'function') {
       log('This host cannot start Web Workers; the catalog runs on the extension host\'s thread.');
-      return new InThreadCatalog();
+      return new InThreadCatalog('this host cannot start Web Workers');
     }
     let catalog: ThreadCatalog;
+    const script = vscode.Uri.joinPath(context.extensionUri, 'dist', 'catalog-worker.web.js');
     try {
-      catalog = new ThreadCatalog(webThread(vscode.Uri.joinPath(context.extensionUri, 'dist', 'catalog-worker.web.js').toString(true)), false, log, warn);
+      catalog = new ThreadCatalog(webThread(script), false, log, warn);
     } catch (e) {
       log(`Cannot start the catalog's Web Worker (${(e as Error).message}); the catalog runs on the extension host's thread.`);
-      return new InThreadCatalog();
+      return new InThreadCatalog(`cannot start the catalog's Web Worker (${(e as Error).message})`);
     }
     // A worker that cannot load its script may fail without an error event: it must answer soon.
-    const probe = setTimeout(() => catalog.useHostThread(`The catalog's Web Worker did not answer within ${WEB_WORKER_START_MS / 1000} s`), WEB_WORKER_START_MS);
+    const probe = setTimeout(() => catalog.useHostThread(`The catalog's Web Worker (${script}) did not answer within ${WEB_WORKER_START_MS / 1000} s`), WEB_WORKER_START_MS);
     catalog.call('status').then(
       () => {
         clearTimeout(probe);
@@ -292,7 +334,7 @@ export function createCatalog(context: vscode.ExtensionContext, log: (message: s
       },
       (e: Error) => {
         clearTimeout(probe);
-        catalog.useHostThread(`The catalog's Web Worker failed (${e.message})`);
+        catalog.useHostThread(`The catalog's Web Worker (${script}) failed (${e.message})`);
       },
     );
     return catalog;
@@ -302,6 +344,6 @@ export function createCatalog(context: vscode.ExtensionContext, log: (message: s
     return new ThreadCatalog(nodeThread(context.asAbsolutePath('dist/catalog-worker.js'), cacheDir), true, log, warn);
   } catch (e) {
     log(`Cannot start the catalog thread (${(e as Error).message}); the catalog runs on the extension host's thread.`);
-    return new InThreadCatalog();
+    return new InThreadCatalog(`cannot start the catalog thread (${(e as Error).message})`);
   }
 }

@@ -175,6 +175,9 @@ export class WorkspaceCollections implements vscode.Disposable {
       onFile(uri);
     });
     watcher.onDidDelete((uri) => this.forget(uri.toString(), 'workspace'));
+    // A folder deleted with collections inside is reported as the folder alone.
+    const deletions = this.ctx.own(vscode.workspace.createFileSystemWatcher('**/*', true, true, false));
+    deletions.onDidDelete((uri) => this.forgetInside(uri));
 
     this.ctx.own(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -361,6 +364,14 @@ export class WorkspaceCollections implements vscode.Disposable {
 
   private label(uri: vscode.Uri): string {
     return vscode.workspace.asRelativePath(uri);
+  }
+
+  /** Every tracked collection inside a deleted folder goes, whatever named it. */
+  private forgetInside(folder: vscode.Uri): void {
+    const prefix = folder.toString().replace(/\/?$/, '/');
+    for (const uri of [...this.origins.keys()]) {
+      if (uri.startsWith(prefix)) void this.drop(uri);
+    }
   }
 
   private forget(uri: string, origin: Origin): void {

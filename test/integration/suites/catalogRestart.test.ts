@@ -12,6 +12,7 @@ interface CrashableCatalog {
   crashForTesting(): Promise<unknown> | undefined;
   shown: string[];
   runsIn: 'thread' | 'host';
+  whyInHost?: string;
 }
 
 suite('the catalog thread', () => {
@@ -19,8 +20,11 @@ suite('the catalog thread', () => {
     const api = await citelens();
     const catalog = api.collections.catalog as unknown as Partial<CrashableCatalog>;
     // A worker thread in the Node host, a Web Worker in the web host.
-    ok(typeof catalog.crashForTesting === 'function' && catalog.runsIn === 'thread', `the catalog runs in its own thread (${catalog.runsIn ?? 'in the host'})`);
-    const papers = (await api.collections.catalog.call('status')).papers;
+    ok(typeof catalog.crashForTesting === 'function' && catalog.runsIn === 'thread', `the catalog runs in its own thread (${catalog.runsIn ?? 'host'}: ${catalog.whyInHost})`);
+    // Earlier suites leave re-readings pending (a reverted editor, deleted files): settle them first.
+    await vscode.commands.executeCommand('citelens.reindex');
+    const before = await api.collections.catalog.call('status');
+    const papers = before.papers;
     ok(papers >= 100, `${papers} papers before`);
     const shownBefore = catalog.shown!.length;
     // A question in flight when the thread dies gets an answer (an error), not silence.
@@ -33,7 +37,13 @@ suite('the catalog thread', () => {
     ok(outcome === 'answered' || String(outcome).startsWith('error: '), String(outcome));
     let now = -1;
     await eventually(async () => (now = (await api.collections.catalog.call('status')).papers) === papers, 60_000, 'every paper read again').catch((e: Error) => {
-      throw new Error(`${e.message}: ${now} papers after the restart, ${papers} before`);
+      return api.collections.catalog.call('status').then((after) => {
+        const count = (s: typeof before) => new Map(s.files.map((f) => [f.file, f.entries]));
+        const was = count(before);
+        const is = count(after);
+        const differ = [...new Set([...was.keys(), ...is.keys()])].filter((f) => was.get(f) !== is.get(f)).map((f) => `${f}: ${was.get(f)} → ${is.get(f)}`);
+        throw new Error(`${e.message}: ${now} papers after the restart, ${papers} before; files that differ: ${differ.join('; ') || 'none'}`);
+      });
     });
     ok(now === papers, `${now} papers after the restart, ${papers} before`);
     const { labels } = await completeAt('latex', '\\cite{oh 2024 unc|');

@@ -32,6 +32,19 @@ suite('collections follow the files', () => {
     }
   }, { timeout: 60_000 });
 
+  test('a folder deleted with its .bib inside takes the entries with it (VS Code reports only the folder)', async () => {
+    const folder = workspaceUri('tmp-gone-folder');
+    const uri = workspaceUri('tmp-gone-folder', 'inner', 'gone.bib');
+    try {
+      await writeText(uri, '@article{vanishingfolder2026,\n  title = {Vanishing Folders},\n  author = {Gone, Gina},\n  year = {2026}\n}\n');
+      await eventually(() => offers('vanishing', 'vanishingfolder2026'), 15_000, 'the entry offered');
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+      await eventually(async () => !(await offers('vanishing', 'vanishingfolder2026')), 15_000, 'the entry gone with its folder');
+    } finally {
+      await removeQuietly(folder);
+    }
+  }, { timeout: 40_000 });
+
   test('an edit to one entry re-reads only that part: the other entries stay the same objects, moved', async () => {
     const uri = workspaceUri('tmp-incremental.bib');
     const entry = (i: number, title: string) => `@article{incr${i},\n  title = {${title}},\n  author = {Incremental, Ida},\n  year = {2020}\n}\n`;

@@ -57,7 +57,7 @@ export async function writeText(uri: vscode.Uri, text: string): Promise<void> {
 
 export async function removeQuietly(uri: vscode.Uri): Promise<void> {
   try {
-    await vscode.workspace.fs.delete(uri);
+    await vscode.workspace.fs.delete(uri, { recursive: true });
   } catch {
     /* already gone */
   }
