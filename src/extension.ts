@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './features/commands';
 import { registerFormattedReferences } from './features/formattedReferences';
-import { registerCompletion } from './features/completion';
+import { completionProviderMs, registerCompletion } from './features/completion';
 import { hoverProviderMs, registerHover } from './features/hover';
 import { CitationTarget, registerInsertCitation } from './features/insertCitation';
 import { LibraryService, registerLibrary } from './features/library';
@@ -25,8 +25,8 @@ export interface CiteLensApi {
   collections: WorkspaceCollections;
   /** The library webviews' service (for tests). */
   library: LibraryService;
-  /** When `activate` started and ended (Date.now()), and the last hovers' provider times (ms), for the benchmark. */
-  timings: { activateStart: number; activateEnd: number; hoverProviderMs: readonly number[] };
+  /** When `activate` started and ended (Date.now()), and the last hovers' and completions' provider times (ms), for the benchmark. */
+  timings: { activateStart: number; activateEnd: number; hoverProviderMs: readonly number[]; completionProviderMs: readonly number[] };
 }
 
 export function activate(context: vscode.ExtensionContext): CiteLensApi {
@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): CiteLensApi {
   const ctx = new CiteLensContext(context);
   context.subscriptions.push(ctx);
   const collections = new WorkspaceCollections(ctx, createCatalog(context, (m) => ctx.log(m)));
-  const styles = new ReferenceStyles(ctx);
+  const styles = new ReferenceStyles(ctx, collections.catalog);
   registerCommands(ctx, collections);
   registerCompletion(ctx, collections, styles);
   registerHover(ctx, collections, styles);
@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): CiteLensApi {
   const library = registerLibrary(ctx, collections, citationTarget, styles);
   // Indexing starts after activation returns.
   collections.start();
-  return { collections, library, timings: { activateStart, activateEnd: Date.now(), hoverProviderMs } };
+  return { collections, library, timings: { activateStart, activateEnd: Date.now(), hoverProviderMs, completionProviderMs } };
 }
 
 export function deactivate(): void {}

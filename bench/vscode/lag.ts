@@ -15,6 +15,8 @@ export interface Probe {
   /** When the probe first saw CiteLens active (Date.now()). */
   citelensActiveObservedAt?: number;
   globalStorageRoot?: string;
+  /** A V8 CPU profile of the extension host's thread, started with the probe (`--profile`). */
+  profiler?: { stop(): Promise<unknown> };
 }
 
 /**

@@ -27,7 +27,39 @@ export function activate(context: vscode.ExtensionContext): void {
     else setTimeout(poll, 5);
   };
   if (!probe.citelensActive) poll();
+  probe.profiler = startProfilerIfAsked();
   (globalThis as { __citelensBenchProbe?: Probe }).__citelensBenchProbe = probe;
 }
 
 export function deactivate(): void {}
+
+/**
+ * `run.js --profile` (Node host only): a CPU profile of this thread from here on, through
+ * the inspector in-process, so what blocks the host while reading shows by function.
+ */
+function startProfilerIfAsked(): Probe['profiler'] {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder || typeof process === 'undefined') return undefined;
+  try {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const fs = require('fs') as typeof import('fs');
+    const inspector = require('inspector') as typeof import('inspector');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const config = JSON.parse(fs.readFileSync(vscode.Uri.joinPath(folder.uri, '.bench', 'run.json').fsPath, 'utf8')) as { profile?: boolean };
+    if (!config.profile) return undefined;
+    const session = new inspector.Session();
+    session.connect();
+    const post = (method: string, params?: object) =>
+      new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+    void post('Profiler.enable').then(() => post('Profiler.setSamplingInterval', { interval: 500 })).then(() => post('Profiler.start'));
+    return {
+      stop: async () => {
+        const result = (await post('Profiler.stop')) as { profile: unknown };
+        session.disconnect();
+        return result.profile;
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}

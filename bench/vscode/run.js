@@ -20,6 +20,9 @@
 //   --keep       keep the temp dir (workspace, profile, logs)
 //   --timeout    limit per workbench run (default 900 s)
 //   --no-both    skip the two starts on both collections (ACL + 90,000 generated)
+//   --profile    a CPU profile of the extension host until indexing is done (Node host); the
+//                longest busy stretches by function go into the report (timings then include
+//                the profiler's cost: use for the why, not for the numbers)
 'use strict';
 
 const fs = require('fs');
@@ -27,6 +30,7 @@ const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { startServer, openWorkbench, repoRoot } = require('../../scripts/vscode/server');
+const { summarise, longestOwn } = require('./profile');
 
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
@@ -97,7 +101,7 @@ function dirSize(dir) {
 }
 
 async function workbenchRun(phase, { ws, userDataDir, suitePath, edits, persistWaitMs, memoryOnly = false, probe = [] }) {
-  fs.writeFileSync(path.join(ws, '.bench', 'run.json'), JSON.stringify({ phase, edits, persistWaitMs, memoryOnly }));
+  fs.writeFileSync(path.join(ws, '.bench', 'run.json'), JSON.stringify({ phase, edits, persistWaitMs, memoryOnly, profile: flag('--profile') }));
   const resultFile = path.join(ws, '.bench', `result-${phase}.json`);
   fs.rmSync(resultFile, { force: true });
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
@@ -145,7 +149,19 @@ async function workbenchRun(phase, { ws, userDataDir, suitePath, edits, persistW
     await server.stop().catch(() => {});
   }
   if (!fs.existsSync(resultFile)) throw new Error(`${phase}: the suite wrote no result (${resultFile})`);
-  return JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  if (result.profile) {
+    const file = path.join(ws, '.bench', result.profile.file);
+    try {
+      // CiteLens's own bundles (dist/extension.js, dist/catalog-worker.js) live in the repository's dist/.
+      const ownUrl = path.join(repoRoot, 'dist') + path.sep;
+      result.profile.longestBusy = summarise(file, { stoppedAtEpochMs: result.profile.stoppedAtEpochMs, ownUrl });
+      result.profile.longestCiteLens = longestOwn(file, { stoppedAtEpochMs: result.profile.stoppedAtEpochMs, ownUrl });
+    } catch (e) {
+      result.profile.error = e.message;
+    }
+  }
+  return result;
 }
 
 // ---- Markdown ------------------------------------------------------------------------------
@@ -205,6 +221,18 @@ function markdown(results) {
   erow('open document: edit → completion current (CiteLens reads the unsaved buffer)', '—', ms(get(ed, 'editToCurrent.editor.msFromEdit')));
   erow('longest event-loop block after the document edit', '≤ 50 ms', ms(get(ed, 'editToCurrent.editor.eventLoop.maxBlockMs')), TARGETS.eventLoopBlockMs);
   md.push('');
+  const profiled = runs.filter((r) => r && r.profile && r.profile.longestBusy);
+  if (profiled.length) {
+    md.push('**Profile** (`--profile`: CPU profile of the extension host until indexing was done; the longest busy stretches of its thread, by function with callers):', '');
+    for (const r of profiled) {
+      const o = r.profile.longestCiteLens;
+      if (o) md.push(`- ${r.phase}: the longest stretch with CiteLens's code running in the host: **${o.ms} ms**${o.startEpochMs == null ? '' : `, from ${o.startEpochMs - r.profile.originEpochMs} ms after activation`}`);
+      for (const b of r.profile.longestBusy) {
+        md.push(`- ${r.phase}: ${b.ms} ms busy (CiteLens's code on the stack: ${b.citelensMs} ms)${b.startEpochMs == null ? '' : `, from ${b.startEpochMs - r.profile.originEpochMs} ms after activation`}: ${b.top.map((t) => `${t.share}% \`${t.where}\``).join('; ')}`);
+      }
+    }
+    md.push('');
+  }
   md.push(`Event-loop monitor coverage: ${runs.filter(Boolean).map((r) => `${r.phase ?? ''} ${lagCoverage(r)}`).join('; ')}.`);
   if (results.globalStorageAfterCold) md.push(`Cache: after the ACL cold run the extension's global storage held ${results.globalStorageAfterCold.files} file(s), ${results.globalStorageAfterCold.MB} MB.`);
   md.push(`Completion found the entry a query was drawn from in its top 20 for ${get(aclWarm, 'completion.sourceEntryInTop20')}/200 queries (ACL warm run); per kind p95: ${Object.entries(get(aclWarm, 'completion.byKind') || {}).map(([k, v]) => `${k} ${v.p95} ms`).join(', ')}.`);

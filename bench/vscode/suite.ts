@@ -263,6 +263,13 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
   };
   // The monitor ran through whenReady and the 2 s without changes (which it also covers).
   out.eventLoopWhileIndexing = indexingLag.stop(origin);
+  if (probe?.profiler) {
+    // Written beside run.json; run.js summarises it (the longest busy stretch, by function).
+    const profile = await probe.profiler.stop();
+    const stoppedAt = Date.now();
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder.uri, '.bench', `profile-${config.phase}.cpuprofile`), new TextEncoder().encode(JSON.stringify(profile)));
+    out.profile = { file: `profile-${config.phase}.cpuprofile`, originEpochMs: origin, stoppedAtEpochMs: stoppedAt };
+  }
   log(`ready at ${rel(readyAt)} ms; ${papersOf(api)} papers; longest block ${(out.eventLoopWhileIndexing as { maxBlockMs: number }).maxBlockMs} ms`);
 
   const gc = findGc();

@@ -12,6 +12,8 @@ import { CollectionPatch, IncrementalCollection } from './incremental';
 import { binaryReason } from './encoding';
 import { decodeCollectionInSlices } from './slicedDecode';
 import { SerialPerKey } from './serial';
+import { CitationStyle, FormattedReference, RichText, StyleInfo, loadCitationStyle } from './formatReference';
+import type { CslItem } from './csl-export';
 
 /** What reading a collection found. */
 export type ReadOutcome =
@@ -79,7 +81,17 @@ export interface CatalogApi {
   paperLink(key: string): string | undefined;
   fileEntries(file: string): ReturnType<Catalog['fileEntries']>;
   memory(): CatalogMemory;
+  /**
+   * Builds a citation style here (citeproc parses it: hundreds of milliseconds for APA, which
+   * would block the extension host) and keeps it under `id`; idempotent.
+   */
+  styleBuild(id: string, xml: string, locales: Record<string, string>): StyleInfo;
+  /** Formats items in a style built before; fails with `unknown style` when it was not (or the thread restarted). */
+  styleFormat(id: string, kind: 'bibliography' | 'citation', items: CslItem[]): FormattedReference[] | RichText;
 }
+
+/** The error message of a `styleFormat` whose style is not built in this catalog. */
+export const UNKNOWN_STYLE = 'unknown style';
 
 export type CatalogMethod = keyof CatalogApi;
 export type CatalogArgs<M extends CatalogMethod> = Parameters<CatalogApi[M]>;
@@ -100,6 +112,14 @@ const CHANGES = 'changes';
 const MAX_KEYS = 100_000;
 const MAX_LIMIT = 10_000;
 
+/** Longest CSL style or locale a request may carry (a real style is under 100 KB). */
+const MAX_STYLE_CHARS = 2_000_000;
+/** Styles kept built (each one is a citeproc engine). */
+const MAX_STYLES = 8;
+
+const isStyleText = (v: unknown) => isString(v) && v.length <= MAX_STYLE_CHARS;
+const isLocales = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v as object).every(isStyleText);
+const isItems = (v: unknown) => Array.isArray(v) && v.length <= MAX_KEYS && v.every((i) => !!i && typeof i === 'object' && (isString((i as { id?: unknown }).id) || isNumber((i as { id?: unknown }).id)));
 const isLimit = (v: unknown) => isNumber(v) && v >= 0 && v <= MAX_LIMIT;
 const isKeys = (v: unknown) => isStringArray(v) && v.length <= MAX_KEYS;
 const isBytes = (v: unknown) => v instanceof Uint8Array;
@@ -136,6 +156,8 @@ const ARGUMENTS: { [M in CatalogMethod]: Array<(v: unknown) => boolean> } = {
   paperLink: [isString],
   fileEntries: [isString],
   memory: [],
+  styleBuild: [isString, isStyleText, isLocales],
+  styleFormat: [isString, (v) => v === 'bibliography' || v === 'citation', isItems],
 };
 
 /** Why a raw message is not a request the catalog answers, or undefined when it is one. */
@@ -171,6 +193,7 @@ export class CatalogService {
   private readonly collections = new Map<string, IncrementalCollection>();
   private readonly serial = new SerialPerKey();
   private abstractsRunning = false;
+  private readonly styles = new Map<string, Promise<CitationStyle>>();
 
   constructor(private readonly env: ReadEnvironment) {}
 
@@ -228,6 +251,14 @@ export class CatalogService {
         return c.fileEntries(a[0] as string);
       case 'memory':
         return this.env.memory();
+      case 'styleBuild':
+        return (await this.buildStyle(a[0] as string, a[1] as string, a[2] as Record<string, string>)).info;
+      case 'styleFormat': {
+        const style = this.styles.get(a[0] as string);
+        if (!style) throw new Error(`${UNKNOWN_STYLE} ${a[0] as string}`);
+        const items = a[2] as CslItem[];
+        return a[1] === 'citation' ? (await style).citation(items) : (await style).bibliography(items);
+      }
     }
   }
 
@@ -293,6 +324,18 @@ export class CatalogService {
       this.env.forgotten?.(file);
       return this.catalog.remove(file);
     });
+  }
+
+  private buildStyle(id: string, xml: string, locales: Record<string, string>): Promise<CitationStyle> {
+    let style = this.styles.get(id);
+    if (!style) {
+      if (this.styles.size >= MAX_STYLES) this.styles.delete(this.styles.keys().next().value!);
+      style = loadCitationStyle(xml, (lang) => locales[lang]);
+      this.styles.set(id, style);
+      // A style that fails is built again when asked again (the file may be fixed).
+      style.catch(() => this.styles.get(id) === style && this.styles.delete(id));
+    }
+    return style;
   }
 
   private indexAbstractsSoon(): void {

@@ -44,7 +44,7 @@ export function registerFormattedReferences(ctx: CiteLensContext, collections: W
       run(keys, 'CiteLens: Copy Formatted Reference', async (papers, doc) => {
         const chosen = await styles.styleFor(doc);
         // One paper: its reference; several: the reference list, numbered as the style numbers it.
-        const refs = papers.length === 1 ? [styles.reference(papers[0], chosen)] : styles.bibliography(papers, chosen);
+        const refs = papers.length === 1 ? [await styles.reference(papers[0], chosen)] : await styles.bibliography(papers, chosen);
         return { text: refs.map((r) => referenceText(r, papers.length > 1)).join('\n'), style: chosen.style.info.title };
       }),
     ),
@@ -53,7 +53,7 @@ export function registerFormattedReferences(ctx: CiteLensContext, collections: W
     vscode.commands.registerCommand(COPY_CITATION_COMMAND, (keys?: unknown) =>
       run(keys, 'CiteLens: Copy Citation', async (papers, doc) => {
         const chosen = await styles.styleFor(doc);
-        return { text: plainText(styles.citation(papers, chosen)), style: chosen.style.info.title };
+        return { text: plainText(await styles.citation(papers, chosen)), style: chosen.style.info.title };
       }),
     ),
   );

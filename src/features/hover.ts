@@ -32,7 +32,7 @@ export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollec
   void collections.whenReady().then(() => {
     const timer = setTimeout(() => {
       const editor = vscode.window.activeTextEditor;
-      if (editor && syntaxOf(editor.document)) styles.styleFor(editor.document).catch(() => undefined);
+      if (editor && syntaxOf(editor.document)) styles.prepare(editor.document).catch(() => undefined);
     }, WARM_DELAY_MS);
     ctx.own({ dispose: () => clearTimeout(timer) });
   });

@@ -172,7 +172,7 @@ export async function formattedOf(styles: ReferenceStyles, paper: PaperView, doc
   try {
     const chosen = await styles.styleFor(document);
     const label = BUNDLED_STYLES.find((s) => `bundled:${s.id}` === chosen.id)?.label ?? chosen.style.info.title;
-    return { reference: styles.reference(paper, chosen), style: chosen.from.startsWith('setting') ? label : `${label} (${chosen.from})` };
+    return { reference: await styles.reference(paper, chosen), style: chosen.from.startsWith('setting') ? label : `${label} (${chosen.from})` };
   } catch (e) {
     ctx.log(`Formatting ${paper.key}: ${(e as Error).message ?? e}`);
     return undefined;

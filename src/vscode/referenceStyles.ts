@@ -1,24 +1,36 @@
 /**
  * The citation style of each document, loaded lazily: the bundled CSL styles and locales are
  * read through `workspace.fs` from the extension (so the web host works too), a CSL file a
- * document names is read next to the document. Built styles and formatted references are
- * cached (a reference per paper object: papers are replaced when their file changes).
+ * document names is read next to the document. citeproc runs in the catalog's thread, not
+ * here: building a style takes hundreds of milliseconds in one block (APA: ~0.5 s measured
+ * in the extension host), so the host sends the style's text once and then asks for
+ * references by message. Formatted references are cached (by paper version).
  */
 import * as vscode from 'vscode';
 import { BUNDLED_LOCALES, BUNDLED_STYLES, DEFAULT_STYLE, StyleRequest, bundledStyleId, documentStyleRequest, independentParent, yamlStyleRequest } from '../core/citationStyles';
 import type { PaperView } from '../core/catalog';
-import { CitationStyle, FormattedReference, RichText, loadCitationStyle } from '../core/formatReference';
+import { FormattedReference, RichText, StyleInfo, styleInfo } from '../core/formatReference';
+import type { CslItem } from '../core/csl-export';
+import { UNKNOWN_STYLE } from '../core/catalogProtocol';
+import type { CatalogConnection } from './catalogConnection';
 import { CiteLensContext, syntaxOf } from './context';
 
 export const CITATION_STYLE_SETTING = 'citationStyle';
 
 /** A style in use and where the choice came from (shown to the user). */
 export interface ChosenStyle {
-  style: CitationStyle;
+  /** The style's text and what its `<info>` says; it is built in the catalog's thread. */
+  style: LoadedStyle;
   /** Cache key: `bundled:apa` or the CSL file's URI. */
   id: string;
   /** Why this style: `\bibliographystyle{IEEEtran}`, `csl: my.csl`, `setting`. */
   from: string;
+}
+
+/** A style read and known to the catalog by `id`. */
+export interface LoadedStyle {
+  info: StyleInfo;
+  xml: string;
 }
 
 /** A CSL file read from a workspace must stay small (a real style is under 100 KB). */
@@ -29,12 +41,14 @@ const RETRY_MS = 5_000;
 const REFERENCES_KEPT = 2000;
 
 /** The CSL item the catalog sent with a paper (a paper from a search has none: its fields as a minimal item). */
-function cslOf(paper: PaperView): Record<string, unknown> {
+function cslOf(paper: PaperView): CslItem {
   return paper.csl ?? { id: paper.key, type: 'article', title: paper.title };
 }
 
 export class ReferenceStyles {
-  private readonly styles = new Map<string, Promise<CitationStyle>>();
+  private readonly styles = new Map<string, Promise<LoadedStyle>>();
+  /** Styles the catalog has built (forgotten when its thread restarts). */
+  private built = new Map<string, Promise<unknown>>();
   private readonly fileStyles = new Map<string, Promise<ChosenStyle>>();
   private locales: Map<string, string> | undefined;
   /** Formatted references by style and paper version (bounded: the most recent are kept). */
@@ -43,7 +57,11 @@ export class ReferenceStyles {
   /** The style request of each open document at its version (a hover must not re-scan a long document). */
   private requests = new WeakMap<vscode.TextDocument, { version: number; request: Promise<StyleRequest | undefined> }>();
 
-  constructor(private readonly ctx: CiteLensContext) {
+  constructor(
+    private readonly ctx: CiteLensContext,
+    private readonly catalog: CatalogConnection,
+  ) {
+    ctx.own(catalog.onDidRestart(() => (this.built = new Map())));
     ctx.own(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`citelens.${CITATION_STYLE_SETTING}`)) this.warned.clear();
@@ -82,23 +100,53 @@ export class ReferenceStyles {
   }
 
   /** The formatted reference of `paper` in `chosen` (cached). */
-  reference(paper: PaperView, chosen: ChosenStyle): FormattedReference {
+  async reference(paper: PaperView, chosen: ChosenStyle): Promise<FormattedReference> {
     const id = `${chosen.id}\u0000${paper.file}\u0000${paper.key}\u0000${paper.stamp}`;
     let ref = this.references.get(id);
     if (!ref) {
-      ref = chosen.style.bibliography([cslOf(paper)])[0] ?? { text: [{ text: paper.title || paper.key }] };
+      ref = (await this.bibliography([paper], chosen))[0] ?? { text: [{ text: paper.title || paper.key }] };
       if (this.references.size >= REFERENCES_KEPT) this.references.delete(this.references.keys().next().value!);
       this.references.set(id, ref);
     }
     return ref;
   }
 
-  bibliography(papers: PaperView[], chosen: ChosenStyle): FormattedReference[] {
-    return chosen.style.bibliography(papers.map(cslOf));
+  async bibliography(papers: PaperView[], chosen: ChosenStyle): Promise<FormattedReference[]> {
+    return (await this.format(chosen, 'bibliography', papers)) as FormattedReference[];
   }
 
-  citation(papers: PaperView[], chosen: ChosenStyle): RichText {
-    return chosen.style.citation(papers.map(cslOf));
+  async citation(papers: PaperView[], chosen: ChosenStyle): Promise<RichText> {
+    return (await this.format(chosen, 'citation', papers)) as RichText;
+  }
+
+  /** Asks the catalog; a style it does not know (first use, or its thread restarted) is built first. */
+  private async format(chosen: ChosenStyle, kind: 'bibliography' | 'citation', papers: PaperView[]): Promise<unknown> {
+    const items = papers.map(cslOf);
+    for (let attempt = 0; ; attempt++) {
+      await this.build(chosen);
+      try {
+        return await this.catalog.call('styleFormat', chosen.id, kind, items);
+      } catch (e) {
+        if (attempt > 0 || !(e as Error).message.startsWith(UNKNOWN_STYLE)) throw e;
+        this.built.delete(chosen.id);
+      }
+    }
+  }
+
+  private build(chosen: ChosenStyle): Promise<unknown> {
+    let pending = this.built.get(chosen.id);
+    if (!pending) {
+      const built = this.built;
+      pending = this.loadLocales().then((locales) => this.catalog.call('styleBuild', chosen.id, chosen.style.xml, Object.fromEntries(locales)));
+      built.set(chosen.id, pending);
+      pending.catch(() => built.get(chosen.id) === pending && built.delete(chosen.id));
+    }
+    return pending;
+  }
+
+  /** Builds the style of `document` in the catalog ahead of the first hover. */
+  async prepare(document?: vscode.TextDocument): Promise<void> {
+    await this.build(await this.styleFor(document));
   }
 
   private settingStyle(): string {
@@ -122,7 +170,10 @@ export class ReferenceStyles {
           if (!bundled) throw new Error(`it is a dependent style whose parent "${parent}" is not bundled`);
           return this.bundled(bundled, from);
         }
-        return { style: await this.load(key, async () => xml), id: key, from };
+        const chosen = { style: await this.load(key, async () => xml), id: key, from };
+        // Built now, so that a style citeproc cannot read falls back to the setting here.
+        await this.build(chosen);
+        return chosen;
       })();
       this.fileStyles.set(key, pending);
       // A missing or broken file is tried again a little later (not on every hover: in the
@@ -163,12 +214,14 @@ export class ReferenceStyles {
     return undefined;
   }
 
-  private load(key: string, read: () => Promise<string>): Promise<CitationStyle> {
+  /** Reads a style and checks it names itself a CSL style (citeproc reports the rest when building). */
+  private load(key: string, read: () => Promise<string>): Promise<LoadedStyle> {
     let pending = this.styles.get(key);
     if (!pending) {
       pending = (async () => {
-        const [xml, locales] = await Promise.all([read(), this.loadLocales()]);
-        return loadCitationStyle(xml, (lang) => locales.get(lang));
+        const xml = await read();
+        if (!/<style\b/.test(xml)) throw new Error('not a CSL style (no <style> element)');
+        return { info: styleInfo(xml), xml };
       })();
       this.styles.set(key, pending);
       // A failed load is retried next time (the file may be fixed).

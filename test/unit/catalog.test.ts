@@ -4,6 +4,8 @@
  * and answers from the keys while a reading is still being applied.
  */
 import { test, describe } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { Catalog } from '../../src/core/catalog';
 import { CatalogService } from '../../src/core/catalogProtocol';
@@ -124,5 +126,29 @@ describe('Catalog', () => {
     assert.equal((await service.handle({ id: 4, method: 'paper', args: [] })).ok, false);
     const found = await service.handle({ id: 5, method: 'paper', args: ['inthread2026'] });
     assert.equal((found as { value: { title: string } }).value.title, 'Read from bytes');
+  });
+
+  test('citation styles are built and used in the catalog: unknown style, broken style and bad items get error answers', async () => {
+    const service = new CatalogService({ pause: () => Promise.resolve(), sliceMs: 15, memory: () => ({ heapUsedMB: 0, heapTotalMB: 0, thread: 'host' }) });
+    const cslDir = join(__dirname, '..', '..', 'media', 'csl');
+    const xml = readFileSync(join(cslDir, 'apa.csl'), 'utf8');
+    const locales = { 'en-US': readFileSync(join(cslDir, 'locales-en-US.xml'), 'utf8') };
+    const item = { id: 'lovelace1843', type: 'article-journal', title: 'Notes on the analytical engine', author: [{ family: 'Lovelace', given: 'Ada' }], issued: { 'date-parts': [[1843]] }, 'container-title': 'Scientific Memoirs' };
+    const before = await service.handle({ id: 1, method: 'styleFormat', args: ['bundled:apa', 'bibliography', [item]] });
+    assert.equal(before.ok, false);
+    assert.match((before as { error: string }).error, /^unknown style bundled:apa/);
+    const built = await service.handle({ id: 2, method: 'styleBuild', args: ['bundled:apa', xml, locales] });
+    assert.equal(built.ok, true, JSON.stringify(built).slice(0, 200));
+    assert.match((built as { value: { title: string } }).value.title, /American Psychological Association/);
+    const refs = await service.handle({ id: 3, method: 'styleFormat', args: ['bundled:apa', 'bibliography', [item]] });
+    const text = ((refs as { value: Array<{ text: Array<{ text: string }> }> }).value[0].text).map((s) => s.text).join('');
+    assert.equal(text, 'Lovelace, A. (1843). Notes on the analytical engine. Scientific Memoirs.');
+    const cite = await service.handle({ id: 4, method: 'styleFormat', args: ['bundled:apa', 'citation', [item]] });
+    assert.equal((cite as { value: Array<{ text: string }> }).value.map((s) => s.text).join(''), '(Lovelace, 1843)');
+    const broken = await service.handle({ id: 5, method: 'styleBuild', args: ['file:///broken.csl', '<style><citation><layout><text variable=', locales] });
+    assert.equal(broken.ok, false);
+    assert.equal((await service.handle({ id: 6, method: 'styleFormat', args: ['bundled:apa', 'bibliography', [{ title: 'no id' }]] })).ok, false);
+    assert.equal((await service.handle({ id: 7, method: 'styleFormat', args: ['bundled:apa', 'html', [item]] })).ok, false);
+    assert.equal((await service.handle({ id: 8, method: 'styleBuild', args: ['x', xml, { 'en-US': 42 }] })).ok, false);
   });
 });
