@@ -23,6 +23,7 @@ interface Api {
   collections: {
     whenReady(): Promise<void>;
     readonly isReady: boolean;
+    readonly timeline?: ReadonlyArray<{ at: number; event: string }>;
     /** Before the catalog moved off the host (issue 11): the host's own model. */
     readonly library?: { readonly size: number };
     /** Since: the catalog's status and the catalog itself, asked by messages. */
@@ -260,7 +261,10 @@ async function measure(folder: vscode.WorkspaceFolder, config: RunConfig, plan: 
     lastChangeEventMs: rel(lastChange),
     changeEventsMs: changes.slice(0, 20).map((t) => t - origin),
     papers: papersOf(api),
+    // The extension's own record of the first read (scan, files found, each reading answered).
+    timeline: (api.collections.timeline ?? []).map((e) => ({ ms: rel(e.at), event: e.event })),
   };
+  for (const e of (out.indexing as { timeline: Array<{ ms: number; event: string }> }).timeline) log(`  ${e.ms} ms: ${e.event}`);
   // The monitor ran through whenReady and the 2 s without changes (which it also covers).
   out.eventLoopWhileIndexing = indexingLag.stop(origin);
   if (probe?.profiler) {

@@ -8,7 +8,7 @@
  * the web host's in-thread fallback use it directly.
  */
 import { LineIndexHolder, MovableEntry } from './entries';
-import { FlatEntryReader } from './flat';
+import { FlatEntries, FlatEntryReader, flatKeys } from './flat';
 import { formattingItem } from './formatReference';
 import { CollectionPatch, spliceEntries } from './incremental';
 import { Library } from './library';
@@ -17,7 +17,7 @@ import { Card, FacetKind, FacetList, FacetLists, LibraryQuery, AuthorPage, Topic
 import { Diagnostic, Entry, LineIndex, Paper, ParseResult, Person, Severity } from './model';
 import { judgeKeys, keyInCollectionAt, KeyVerdict } from './navigation';
 import { nearestKeys } from './nearest';
-import { paperField } from './paper';
+import { paperField, toPaper } from './paper';
 import { PaperIndex, SearchHit } from './search';
 import type { CslItem } from './csl-export';
 import { linkOf } from './libraryPages';
@@ -160,6 +160,11 @@ export class Catalog {
   private readonly stamps = new WeakMap<Paper, number>();
   private nextStamp = 1;
   private applying = 0;
+  /**
+   * Whole readings being applied: their keys, so that a typed key is answered (from that
+   * one entry, built on demand) before the entries are built and attached.
+   */
+  private readonly pending = new Map<string, PendingReading>();
   private readonly pages = new LibraryPages({
     papers: () => this.index.papers(),
     search: (text, limit) => this.index.search(text, limit).map((h) => h.paper),
@@ -225,6 +230,7 @@ export class Catalog {
         state.holder.lineIndex = LineIndex.fromStarts(patch.lineStarts, patch.lineCount);
       }
       const reader = new FlatEntryReader(patch.added, file, patch.format, state.holder);
+      if (patch.full && options.pause) this.pending.set(file, { file, ...flatKeys(patch.added), flat: patch.added, format: patch.format, holder: state.holder, built: new Map() });
       while (reader.next(options.pause ? (options.sliceMs ?? 15) : Infinity)) await options.pause?.();
       if (this.states.get(file) !== state) return undefined;
       const spliced = patch.full ? { entries: reader.entries, removed: [] as MovableEntry[] } : spliceEntries(state.entries, patch, reader.entries);
@@ -250,12 +256,14 @@ export class Catalog {
       // the word index is still being built), then the index in slices.
       record(this.library.patchFile(result, spliced.removed, []));
       await sliced(reader.entries, (batch) => record(this.library.patchFile(result, [], batch)));
+      this.pending.delete(file);
       if (spliced.removed.length) this.index.patchFile(file, spliced.removed, []);
       await sliced(reader.entries, (batch) => this.index.patchFile(file, [], this.library.papersFor(batch)));
       dependents.delete(file);
       for (const f of dependents) this.index.replaceFile(f, this.library.papersOf(f));
       return this.changed(this.library.filesAffectedBy(file, keys));
     } finally {
+      if (this.pending.get(file)?.holder === state?.holder) this.pending.delete(file);
       this.applying--;
     }
   }
@@ -263,6 +271,7 @@ export class Catalog {
   /** Forgets a file (deleted, unreadable, no longer tracked). */
   remove(file: string): CatalogChange {
     this.states.delete(file);
+    this.pending.delete(file);
     this.encodings.delete(file);
     this.unindexed.delete(file);
     const change = this.library.removeFile(file);
@@ -362,11 +371,26 @@ export class Catalog {
   private keyPrefixPapers(query: string, limit: number): Paper[] {
     const q = query.toLowerCase();
     const out: Paper[] = [];
+    const seen = new Set<string>();
     const exact = this.library.paper(query);
-    if (exact) out.push(exact);
+    if (exact) {
+      out.push(exact);
+      seen.add(exact.key);
+    }
+    // Keys of readings not attached yet: the exact key first, then prefixes.
+    for (const exactOnly of [true, false]) {
+      for (const pending of this.pending.values()) {
+        for (let i = 0; i < pending.keys.length && out.length < limit; i++) {
+          const key = pending.keys[i];
+          if (seen.has(key) || this.library.has(key) || (exactOnly ? key !== query : !key.toLowerCase().startsWith(q))) continue;
+          seen.add(key);
+          out.push(pendingPaper(pending, i));
+        }
+      }
+    }
     for (const key of this.library.keys()) {
       if (out.length >= limit) break;
-      if (key !== query && key.toLowerCase().startsWith(q)) {
+      if (!seen.has(key) && key.toLowerCase().startsWith(q)) {
         const p = this.library.paper(key);
         if (p) out.push(p);
       }
@@ -393,8 +417,17 @@ export class Catalog {
 
   /** The paper a key cites (following `ids` aliases), with its CSL item. */
   paper(key: string): PaperView | undefined {
-    const p = this.library.paper(key);
+    const p = this.library.paper(key) ?? this.pendingPaperOf(key);
     return p && this.view(p, true);
+  }
+
+  /** The paper of `key` in a reading not attached yet (hover while a collection is first read). */
+  private pendingPaperOf(key: string): Paper | undefined {
+    for (const pending of this.pending.values()) {
+      const i = pending.keys.indexOf(key);
+      if (i >= 0) return pendingPaper(pending, i);
+    }
+    return undefined;
   }
 
   papers(keys: readonly string[]): Array<PaperView | undefined> {
@@ -530,6 +563,30 @@ export class Catalog {
     if (withCsl) view.csl = formattingItem(p);
     return view;
   }
+}
+
+/** A whole reading being applied (see `Catalog.pending`). */
+interface PendingReading {
+  file: string;
+  keys: string[];
+  places: Int32Array;
+  flat: FlatEntries;
+  format: Paper['entry']['format'];
+  holder: LineIndexHolder;
+  /** Papers built for answers so far, by entry number. */
+  built: Map<number, Paper>;
+}
+
+/** The paper of one not yet attached entry (its own fields; crossref parents come when it is attached). */
+function pendingPaper(pending: PendingReading, i: number): Paper {
+  let paper = pending.built.get(i);
+  if (!paper) {
+    const p = pending.places;
+    const entry = FlatEntryReader.entryAt(pending.flat, { numbers: p[4 * i], strings: p[4 * i + 1], displayNumbers: p[4 * i + 2], displayStrings: p[4 * i + 3] }, pending.file, pending.format, pending.holder);
+    paper = toPaper(entry, entry.fields, entry.display);
+    pending.built.set(i, paper);
+  }
+  return paper;
 }
 
 function point(line: number, column: number): RangeView {

@@ -51,6 +51,8 @@ export type ReadAnswer =
       /** The first problems of a full reading, for the log. */
       firstProblems: ProblemView[];
       change: CatalogChange;
+      /** Milliseconds the catalog's thread spent reading (parse, decode or cache) and applying. */
+      timing: { readMs: number; applyMs: number };
     }
   /** A patch against a reading the catalog no longer had: read the file again, whole. */
   | { kind: 'stale' };
@@ -269,7 +271,9 @@ export class CatalogService {
    */
   private read(req: ReadRequest): Promise<ReadAnswer> {
     return this.serial.run(CHANGES, async () => {
+      const readStart = Date.now();
       const outcome = await this.readOutcome(req);
+      const applyStart = Date.now();
       if (outcome.kind !== 'read') {
         // Whatever comes next is read whole; the entries stay until the host forgets the file.
         this.collections.delete(req.file);
@@ -295,6 +299,7 @@ export class CatalogService {
         problems: problems.length,
         firstProblems: patch.full ? problems.slice(0, 50) : [],
         change,
+        timing: { readMs: applyStart - readStart, applyMs: Date.now() - applyStart },
       };
     });
   }

@@ -19,6 +19,12 @@ const MAX_ITEMS = 50;
 /** How long the last completions took in the provider (ms), for the benchmark. */
 export const completionProviderMs: number[] = [];
 const TIMINGS_KEPT = 1000;
+/** How often an empty completion asks again while the collections are first read. */
+const EARLY_RETRY_MS = 100;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceCollections, styles: ReferenceStyles): void {
   async function complete(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionList | undefined> {
@@ -30,10 +36,11 @@ export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceC
     if (!context) return undefined;
     const ask = () => (context.query.trim() ? collections.catalog.call('search', context.query, MAX_ITEMS) : collections.catalog.call('newest', MAX_ITEMS));
     // While the collections are first read, what is known already answers (a typed key is
-    // found as soon as the keys are read); an empty answer then waits for the reading.
+    // found as soon as its file's keys are read, long before the word index is built): an
+    // empty answer asks again every little while until something answers or the reading ends.
     let hits = await ask().catch((): PaperView[] => []);
-    if (!hits.length && !collections.isReady) {
-      await Promise.race([collections.whenReady(), new Promise((r) => token.onCancellationRequested(r))]);
+    while (!hits.length && collections.isFirstReading) {
+      await Promise.race([collections.whenReady(), delay(EARLY_RETRY_MS), new Promise((r) => token.onCancellationRequested(r))]);
       if (token.isCancellationRequested) return undefined;
       hits = await ask().catch((): PaperView[] => []);
     }

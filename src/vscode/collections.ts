@@ -21,6 +21,10 @@ const MAX_TYPST_FILES = 2000;
 const EDIT_DELAY_MS = 250;
 /** Debounce for a collection changed on disk (saves and tools write in bursts, not keystrokes). */
 const DISK_DELAY_MS = 50;
+/** At most this many collections found by the last search are read before the next search answers. */
+const MAX_REMEMBERED = 1000;
+/** Timeline events kept (the first read of a workspace; later events are not needed). */
+const MAX_TIMELINE = 200;
 
 type Origin = 'workspace' | 'setting' | 'document';
 /** A reader's answer and when the reading started (for the log). */
@@ -63,8 +67,20 @@ export class WorkspaceCollections implements vscode.Disposable {
     return this.readyPromise ?? Promise.resolve();
   }
 
+  /** What the first read did when (ms since the epoch), for the log and the benchmark. */
+  readonly timeline: Array<{ at: number; event: string }> = [];
+
+  private mark(event: string): void {
+    if (this.timeline.length < MAX_TIMELINE) this.timeline.push({ at: Date.now(), event });
+  }
+
   get isReady(): boolean {
     return this.initialDone;
+  }
+
+  /** The first full read has started and not yet finished. */
+  get isFirstReading(): boolean {
+    return this.readyPromise !== undefined && !this.initialDone;
   }
 
   /** Starts the first scan after activation returns, and the watchers. */
@@ -90,22 +106,82 @@ export class WorkspaceCollections implements vscode.Disposable {
   private async initialScan(): Promise<void> {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'CiteLens: indexing papers' }, async (progress) => {
       const started = Date.now();
-      const files = await this.findWorkspaceCollections();
-      for (const doc of vscode.workspace.textDocuments) this.collectNamed(doc, files);
-      const total = files.size;
+      this.mark('scan started');
       let done = 0;
-      // All readings are requested at once (the reader thread works ahead); they apply in order.
       const applied: Promise<void>[] = [];
-      for (const [uri, origins] of files) {
-        for (const o of origins) this.addOrigin(uri, o);
-        if (origins.has('document')) this.watchNamed(vscode.Uri.parse(uri));
-        applied.push(
-          this.enqueueRead(vscode.Uri.parse(uri)).then(() => progress.report({ message: `${++done}/${total} ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))}` })),
-        );
+      const enqueued = new Set<string>();
+      // All readings are requested at once (the reader thread works ahead); they apply in order.
+      const readAll = (files: Map<string, Set<Origin>>) => {
+        for (const [uri, origins] of files) {
+          // Read early and still tracked: that reading stands (one dropped as missing is read again).
+          const readingStands = enqueued.has(uri) && this.origins.has(uri);
+          for (const o of origins) this.addOrigin(uri, o);
+          if (origins.has('document')) this.watchNamed(vscode.Uri.parse(uri));
+          if (readingStands) continue;
+          enqueued.add(uri);
+          applied.push(this.enqueueRead(vscode.Uri.parse(uri)).then(() => progress.report({ message: `${++done}/${enqueued.size} ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))}` })));
+        }
+      };
+      // Searching the workspace for collections takes VS Code a second or two on a big
+      // folder: the collections open documents name, and those the last session found, are
+      // read meanwhile. What the search does not confirm goes again once it has answered.
+      const early = new Map<string, Set<Origin>>();
+      for (const doc of vscode.workspace.textDocuments) this.collectNamed(doc, early);
+      const remembered = await this.rememberedCollections();
+      for (const uri of remembered) {
+        if (typeof uri !== 'string' || this.isExcluded(vscode.Uri.parse(uri))) continue;
+        if (!early.has(uri)) early.set(uri, new Set());
+        early.get(uri)!.add('workspace');
       }
+      readAll(early);
+      if (early.size) this.mark(`${early.size} collection(s) read before the search (open documents, the last session)`);
+      const files = await this.findWorkspaceCollections();
+      this.mark(`${files.size} collection(s) found`);
+      for (const doc of vscode.workspace.textDocuments) this.collectNamed(doc, files);
+      for (const [uri, origins] of early) {
+        if (origins.has('workspace') && !files.get(uri)?.has('workspace')) this.forget(uri, 'workspace');
+      }
+      readAll(files);
+      const found = [...files].filter(([, origins]) => origins.has('workspace')).map(([uri]) => uri);
+      void this.rememberCollections(found);
       await Promise.all(applied);
       this.ctx.log(`Indexed ${this.lastStatus.papers} papers from ${this.lastStatus.files.length} collection(s) in ${Date.now() - started} ms.`);
     });
+  }
+
+  /**
+   * Where the collections the last session's search found are kept: global storage, one file
+   * per set of workspace folders. Not the workspace's storage, nor its state: code-server
+   * names a workspace by its URL (host and port included), so a restart on another port
+   * would find nothing; and workspace state is written back lazily.
+   */
+  private rememberedFile(): { uri: vscode.Uri; folders: string[] } | undefined {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
+    if (!folders.length) return undefined;
+    return { uri: vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'workspaces', `${stringHash(folders.join('\n'))}.json`), folders };
+  }
+
+  private async rememberedCollections(): Promise<string[]> {
+    const at = this.rememberedFile();
+    if (!at) return [];
+    try {
+      const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(at.uri))) as { folders?: unknown; collections?: unknown };
+      if (JSON.stringify(saved.folders) !== JSON.stringify(at.folders) || !Array.isArray(saved.collections)) return [];
+      return saved.collections.filter((u): u is string => typeof u === 'string').slice(0, MAX_REMEMBERED);
+    } catch {
+      return [];
+    }
+  }
+
+  private async rememberCollections(collections: string[]): Promise<void> {
+    const at = this.rememberedFile();
+    if (!at) return;
+    try {
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(at.uri, '..'));
+      await vscode.workspace.fs.writeFile(at.uri, new TextEncoder().encode(JSON.stringify({ folders: at.folders, collections: collections.slice(0, MAX_REMEMBERED) })));
+    } catch (e) {
+      this.ctx.log(`Could not remember the workspace's collections: ${(e as Error).message}`);
+    }
   }
 
   /** Every `.bib` in the workspace folders (minus excludes), the collections Typst documents name, and the files of `citelens.bibliographies`. */
@@ -293,6 +369,7 @@ export class WorkspaceCollections implements vscode.Disposable {
     if (this.disposed || !this.origins.has(key)) return Promise.resolve(undefined);
     const open = doc ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && d.isDirty);
     const started = Date.now();
+    if (!this.initialDone) this.mark(`read of ${this.label(uri)} requested`);
     return this.readRequest(uri, open?.getText())
       .then((request) => this.catalog.call('read', request))
       .then(
@@ -320,7 +397,16 @@ export class WorkspaceCollections implements vscode.Disposable {
   private async applyReading(uri: vscode.Uri, pending: Promise<Reading | undefined>, sequence: number): Promise<void> {
     const reading = await pending;
     const key = uri.toString();
-    if (!reading || this.disposed || !this.origins.has(key)) return;
+    if (!reading || this.disposed) return;
+    if (!this.origins.has(key)) {
+      // Dropped while it was read (a remembered collection the search did not confirm, a
+      // deleted file): its reading may have reached the catalog after the drop did.
+      if (reading.answer.kind === 'read') {
+        const change = await this.catalog.call('forget', key).catch(() => undefined);
+        if (change && !this.disposed) this.afterChange(change);
+      }
+      return;
+    }
     const { answer, started } = reading;
     // A file missing (or unreadable) when this reading started may exist again by now: a
     // newer reading is queued and decides.
@@ -348,6 +434,7 @@ export class WorkspaceCollections implements vscode.Disposable {
         return;
     }
     this.afterChange(answer.change);
+    this.mark(`read ${this.label(uri)} (${answer.source}; thread: read ${answer.timing.readMs} ms, applied ${answer.timing.applyMs} ms)`);
     const how = answer.source === 'cache' ? ', from the cache' : answer.full ? '' : `, ${answer.reRead} re-read`;
     this.ctx.log(`Read ${this.label(uri)}: ${answer.entries} entries, ${answer.problems} problem${answer.problems === 1 ? '' : 's'} (${Date.now() - started} ms${how}).`);
     for (const d of answer.firstProblems) this.ctx.log(`  ${this.label(uri)}:${d.line + 1}:${d.column + 1} ${d.severity}: ${d.message}`);
@@ -473,4 +560,16 @@ function unreadableDiagnostic(reason: string): vscode.Diagnostic {
   d.source = 'CiteLens';
   d.code = 'unreadable';
   return d;
+}
+
+/** A short stable name for a string (FNV-1a, two 32-bit rounds): file names in global storage. */
+function stringHash(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x811c9dc5) ^ (a >>> 7);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }

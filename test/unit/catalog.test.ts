@@ -114,6 +114,30 @@ describe('Catalog', () => {
     assert.deepEqual(catalog.search('early2999', 1).map((p) => p.key), ['early2999']);
   });
 
+  test('before a whole reading is attached, its keys answer a typed key and a hover from the one entry', async () => {
+    const catalog = new Catalog();
+    const text = Array.from({ length: 3000 }, (_, i) => entry(`soon${i}`, `Title ${i}`)).join('\n');
+    const patch = await new IncrementalCollection('soon.bib').update(text);
+    let early: { keys: string[]; title?: string; line?: number; family?: string } | undefined;
+    await catalog.apply('soon.bib', patch, {
+      sliceMs: 0,
+      pause: async () => {
+        // The first pause: nothing attached yet.
+        if (early || catalog.size !== 0) return;
+        const paper = catalog.paper('soon2999');
+        early = { keys: catalog.search('soon2999', 3).map((p) => p.key), title: paper?.title, line: paper?.location.key.line, family: paper?.authors[0]?.family };
+      },
+    });
+    assert.ok(early, 'asked before anything was attached');
+    assert.equal(early.keys[0], 'soon2999', 'the exact key first');
+    assert.equal(early.title, 'Title 2999');
+    assert.equal(early.family, 'Lovelace');
+    assert.equal(early.line, catalog.paper('soon2999')!.location.key.line, 'placed as when attached');
+    // Attached: the pending keys are gone; an unknown key is still unknown.
+    assert.equal(catalog.paper('soon3000'), undefined);
+    assert.equal(catalog.search('soon2999', 1)[0].key, 'soon2999');
+  });
+
   test('the service answers a request in this thread as the worker does; bad ones get an error', async () => {
     const service = new CatalogService({ pause: () => Promise.resolve(), sliceMs: 15, memory: () => ({ heapUsedMB: 0, heapTotalMB: 0, thread: 'host' }) });
     const bytes = new TextEncoder().encode(entry('inthread2026', 'Read from bytes'));

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { parseBibtex } from '../../src/core/bibtex';
 import { MovableEntry } from '../../src/core/entries';
-import { FlatEntryReader, flattenEntries, unflattenEntries } from '../../src/core/flat';
+import { FlatEntryReader, flatKeys, flattenEntries, unflattenEntries } from '../../src/core/flat';
 import { IncrementalCollection, readChunks, spliceEntries } from '../../src/core/incremental';
 import { Entry, LineIndex } from '../../src/core/model';
 
@@ -51,6 +51,24 @@ test('flattening and rebuilding keeps every entry, field, offset and line', () =
   assert.equal(rebuilt.length, result.entries.length);
   assert.ok(rebuilt.length > 200);
   for (let i = 0; i < rebuilt.length; i++) assert.deepEqual(describe(rebuilt[i]), describe(result.entries[i]));
+});
+
+test('flatKeys gives every key and a place from which that one entry (with its display) is rebuilt', () => {
+  // Entries with crossref have no display (they inherit): one in the middle.
+  const inheriting = '@inproceedings{child,\n  crossref = {parent},\n  title = {A Chapter},\n  author = {Doe, Jane}\n}\n@proceedings{parent,\n  title = {The Book},\n  year = {2020}\n}\n';
+  const result = parseBibtex(libraryText() + inheriting + aclSample().slice(0, 400_000), 'lib.bib');
+  const flat = flattenEntries(result.entries, 0, true);
+  const holder = { lineIndex: result.lineIndex };
+  const all = unflattenEntries(flat, 'lib.bib', 'bibtex', holder);
+  const { keys, places } = flatKeys(flat);
+  assert.deepEqual(keys, result.entries.map((e) => e.key));
+  assert.ok(all.some((e) => e.display) && all.some((e) => !e.display), 'entries with and without displays');
+  for (let i = 0; i < all.length; i++) {
+    const place = { numbers: places[4 * i], strings: places[4 * i + 1], displayNumbers: places[4 * i + 2], displayStrings: places[4 * i + 3] };
+    const one = FlatEntryReader.entryAt(flat, place, 'lib.bib', 'bibtex', holder);
+    assert.deepEqual(describe(one), describe(all[i]), `entry ${i}`);
+    assert.deepEqual(one.display, all[i].display, `display of entry ${i}`);
+  }
 });
 
 test('the sliced rebuild stops when its budget is spent and resumes where it stopped', () => {
