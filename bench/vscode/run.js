@@ -1,19 +1,17 @@
 #!/usr/bin/env node
-// End-to-end benchmark of issue 6 in the real extension host (code-server + headless
-// Chromium, see scripts/vscode/server.js). A benchmark, not a test: one run, numbers out.
+// End-to-end benchmark in the real extension host (code-server + headless Chromium, see
+// scripts/vscode/server.js). A benchmark, not a test: one run, numbers out.
 //
-// Usage: node bench/vscode/run.js [--web] [--no-readers] [--keep] [--timeout SECONDS] [--verbose]
-//   1. prepares a workspace (bench/vscode/prepare.ts): acl-anthology.bib (50 MB),
-//      generated-90k.bib (90,000 entries, half with abstracts), paper.tex, paper.md, a query plan
+// Usage: node bench/vscode/run.js [--web] [--no-readers] [--no-both] [--profile] [--keep] [--timeout SECONDS] [--verbose]
+//   1. prepares the workspaces (bench/vscode/prepare.ts): the ACL Anthology alone, and the ACL
+//      Anthology + generated-90k.bib (90,000 entries, half with abstracts); paper.tex, paper.md, a query plan
 //   2. builds the extension (node esbuild.js) and the in-host suite (bench/vscode/suite.ts)
 //   3. reads the ACL file with our reader, bibtex-parse and latex-utensils (LaTeX Workshop's
 //      parser) in child processes (bench/parse-worker.ts) for the side-by-side ratios
-//   4. opens the workbench twice on the SAME user-data-dir: "cold" (fresh profile, no cache in
-//      the extension's global storage) then "warm" (whatever the extension stored in run 1);
-//      edit-to-current is measured at the end of the warm run (it changes acl-anthology.bib);
-//      then a third start, fresh profile, on the ACL Anthology alone for the memory target.
-//      A probe extension (bench/vscode/probe.ts, activation `*`) is installed
-//      so the event-loop monitor starts before CiteLens activates.
+//   4. four workbench starts: ACL cold (fresh profile), ACL warm (the same profile again, so
+//      whatever the extension stored survives; the edits are measured at its end), then both
+//      collections cold and warm. A probe extension (bench/vscode/probe.ts, activation `*`)
+//      starts the event-loop monitor before CiteLens activates.
 //   5. writes bench/results/vscode.json and bench/results/vscode.md (or vscode-web.* with --web)
 //   --web        the web-worker extension host instead of the Node one
 //   --no-readers skip step 3 (keeps the previous ratios out of the output)
@@ -206,7 +204,7 @@ function markdown(results) {
   };
   row('extension host RSS growth since before CiteLens activated (workers included), after gc', '≤ 250 MB (ACL)', (r) => (growth(r) == null ? 'n/a' : `${growth(r)} MB (rss ${n(r, 'memory.afterIndexingAfterGc.rssMB') ?? n(r, 'memory.afterIndexing.rssMB')} MB)`), verdict([growth(aclCold), growth(aclWarm)], TARGETS.rssGrowthMB));
   row('extension host heap after indexing, after gc', '—', (r) => ms(n(r, 'memory.afterIndexingAfterGc.heapUsedMB')).replace(' ms', ' MB'));
-  row('catalog heap (its thread)', '—', (r) => (n(r, 'memory.catalog') ? `${n(r, 'memory.catalog.heapUsedMB')} MB used / ${n(r, 'memory.catalog.heapTotalMB')} MB (${n(r, 'memory.catalog.thread')})` : 'n/a'));
+  row('catalog heap (its thread)', '—', (r) => (n(r, 'memory.catalog') && n(r, 'memory.catalog.heapUsedMB') >= 0 ? `${n(r, 'memory.catalog.heapUsedMB')} MB used / ${n(r, 'memory.catalog.heapTotalMB')} MB (${n(r, 'memory.catalog.thread')})` : 'n/a'));
   const ed = aclWarm ?? warm;
   md.push('');
   md.push('**Edits** (ACL warm run, after the latency series):', '');

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { bibReferences } from '../core/bibrefs';
+import { RememberedCollections, rememberedFor, rememberedName } from '../core/rememberedCollections';
 import { CatalogChange, CatalogStatus, ProblemView, ReadAnswer, ReadFailure, ReadRequest } from '../core/catalogProtocol';
 import { hasGlobCharacters, matchesGlob } from '../core/glob';
 import { CatalogConnection, InThreadCatalog } from './catalogConnection';
@@ -158,16 +159,14 @@ export class WorkspaceCollections implements vscode.Disposable {
   private rememberedFile(): { uri: vscode.Uri; folders: string[] } | undefined {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
     if (!folders.length) return undefined;
-    return { uri: vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'workspaces', `${stringHash(folders.join('\n'))}.json`), folders };
+    return { uri: vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'workspaces', `${rememberedName(folders)}.json`), folders };
   }
 
   private async rememberedCollections(): Promise<string[]> {
     const at = this.rememberedFile();
     if (!at) return [];
     try {
-      const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(at.uri))) as { folders?: unknown; collections?: unknown };
-      if (JSON.stringify(saved.folders) !== JSON.stringify(at.folders) || !Array.isArray(saved.collections)) return [];
-      return saved.collections.filter((u): u is string => typeof u === 'string').slice(0, MAX_REMEMBERED);
+      return rememberedFor(JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(at.uri))), at.folders, MAX_REMEMBERED);
     } catch {
       return [];
     }
@@ -178,7 +177,7 @@ export class WorkspaceCollections implements vscode.Disposable {
     if (!at) return;
     try {
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(at.uri, '..'));
-      await vscode.workspace.fs.writeFile(at.uri, new TextEncoder().encode(JSON.stringify({ folders: at.folders, collections: collections.slice(0, MAX_REMEMBERED) })));
+      await vscode.workspace.fs.writeFile(at.uri, new TextEncoder().encode(JSON.stringify({ folders: at.folders, collections: collections.slice(0, MAX_REMEMBERED) } satisfies RememberedCollections)));
     } catch (e) {
       this.ctx.log(`Could not remember the workspace's collections: ${(e as Error).message}`);
     }
@@ -562,14 +561,3 @@ function unreadableDiagnostic(reason: string): vscode.Diagnostic {
   return d;
 }
 
-/** A short stable name for a string (FNV-1a, two 32-bit rounds): file names in global storage. */
-function stringHash(s: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x811c9dc5) ^ (a >>> 7);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
-}
