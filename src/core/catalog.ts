@@ -18,7 +18,7 @@ import { Diagnostic, Entry, LineIndex, Paper, ParseResult, Person, Severity } fr
 import { judgeKeys, keyInCollectionAt, KeyVerdict } from './navigation';
 import { nearestKeys } from './nearest';
 import { paperField, toPaper } from './paper';
-import { PaperIndex, SearchHit } from './search';
+import { IndexSegment, PaperIndex, SearchHit } from './search';
 import type { CslItem } from './csl-export';
 import { linkOf } from './libraryPages';
 
@@ -139,6 +139,8 @@ export interface ApplyOptions {
   /** The file's display label (the library's "files" facet). */
   label?: string;
   encoding?: string;
+  /** The index lists of a whole reading, stored with it in the cache (`indexSegment`). */
+  index?: IndexSegment;
 }
 
 /** Each file's entries in source order and its line index. */
@@ -258,7 +260,20 @@ export class Catalog {
       await sliced(reader.entries, (batch) => record(this.library.patchFile(result, [], batch)));
       this.pending.delete(file);
       if (spliced.removed.length) this.index.patchFile(file, spliced.removed, []);
-      await sliced(reader.entries, (batch) => this.index.patchFile(file, [], this.library.papersFor(batch)));
+      const segment = patch.full && options.index ? this.index.prepareSegment(options.index) : undefined;
+      if (segment) {
+        await sliced(reader.entries, (batch, offset) => {
+          const papers: Paper[] = [];
+          const slots: number[] = [];
+          for (let i = 0; i < batch.length; i++) {
+            const p = this.library.paperOfEntry(batch[i]);
+            if (p) papers.push(p), slots.push(offset + i);
+          }
+          this.index.addFromSegment(papers, slots, segment);
+        });
+      } else {
+        await sliced(reader.entries, (batch) => this.index.patchFile(file, [], this.library.papersFor(batch)));
+      }
       dependents.delete(file);
       for (const f of dependents) this.index.replaceFile(f, this.library.papersOf(f));
       return this.changed(this.library.filesAffectedBy(file, keys));
@@ -266,6 +281,18 @@ export class Catalog {
       if (this.pending.get(file)?.holder === state?.holder) this.pending.delete(file);
       this.applying--;
     }
+  }
+
+  /**
+   * The index lists of `file`'s entries, for the cache to store beside its reading; undefined
+   * while anything is being applied, or when `keys` (the reading's, in order) are not the
+   * entries this catalog holds for the file.
+   */
+  indexSegment(file: string, keys?: readonly string[]): IndexSegment | undefined {
+    const state = this.states.get(file);
+    if (!state || this.applying > 0) return undefined;
+    if (keys && (keys.length !== state.entries.length || state.entries.some((e, i) => e.key !== keys[i]))) return undefined;
+    return this.index.exportSegment(state.entries);
   }
 
   /** Forgets a file (deleted, unreadable, no longer tracked). */
@@ -616,12 +643,12 @@ function queryId(q: LibraryQuery): string {
 }
 
 /** Runs work over items in batches, pausing whenever the slice time has passed. */
-function slicer(options: ApplyOptions): <T>(items: readonly T[], work: (batch: T[]) => void) => Promise<void> {
+function slicer(options: ApplyOptions): <T>(items: readonly T[], work: (batch: T[], offset: number) => void) => Promise<void> {
   const sliceMs = options.sliceMs ?? 15;
   return async (items, work) => {
     let sliceStart = Date.now();
     for (let i = 0; i < items.length; i += BATCH) {
-      work(items.slice(i, i + BATCH));
+      work(items.slice(i, i + BATCH), i);
       if (options.pause && i + BATCH < items.length && Date.now() - sliceStart >= sliceMs) {
         await options.pause();
         sliceStart = Date.now();

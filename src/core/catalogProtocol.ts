@@ -12,12 +12,13 @@ import { CollectionPatch, IncrementalCollection } from './incremental';
 import { binaryReason } from './encoding';
 import { decodeCollectionInSlices } from './slicedDecode';
 import { SerialPerKey } from './serial';
+import type { IndexSegment } from './search';
 import { CitationStyle, FormattedReference, RichText, StyleInfo, loadCitationStyle } from './formatReference';
 import type { CslItem } from './csl-export';
 
 /** What reading a collection found. */
 export type ReadOutcome =
-  | { kind: 'read'; patch: CollectionPatch; encoding: string; source: 'disk' | 'document' | 'cache' }
+  | { kind: 'read'; patch: CollectionPatch; encoding: string; source: 'disk' | 'document' | 'cache'; index?: IndexSegment }
   | { kind: 'folder' }
   | { kind: 'missing' }
   | { kind: 'unreadable'; message: string };
@@ -185,8 +186,11 @@ export interface ReadEnvironment {
   /** A file is no longer tracked. */
   forgotten?(file: string): void;
   memory(): CatalogMemory;
-  /** After each reading (for example to collect the garbage a big one left). */
-  afterRead?(): void;
+  /**
+   * After each reading, applied (true) or found stale: for example to store it in the cache
+   * with its index lists, or to collect the garbage a big one left.
+   */
+  afterRead?(file: string, applied: boolean): void;
 }
 
 /** Answers catalog requests: reads collections into the catalog and answers questions about it. */
@@ -279,10 +283,10 @@ export class CatalogService {
         this.collections.delete(req.file);
         return outcome;
       }
-      const { patch, encoding, source } = outcome;
-      const options: ApplyOptions = { pause: this.env.pause, sliceMs: this.env.sliceMs, label: req.label, encoding };
+      const { patch, encoding, source, index } = outcome;
+      const options: ApplyOptions = { pause: this.env.pause, sliceMs: this.env.sliceMs, label: req.label, encoding, index };
       const change = await this.catalog.apply(req.file, patch, options);
-      this.env.afterRead?.();
+      this.env.afterRead?.(req.file, change !== undefined);
       if (!change) {
         this.collections.delete(req.file);
         return { kind: 'stale' };

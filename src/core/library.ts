@@ -203,11 +203,15 @@ export class Library {
   papersFor(entries: readonly Entry[]): Paper[] {
     const out: Paper[] = [];
     for (const entry of entries) {
-      if (this.byKey.get(entry.key)?.[0] !== entry) continue;
-      const p = this.paper(entry.key);
+      const p = this.paperOfEntry(entry);
       if (p) out.push(p);
     }
     return out;
+  }
+
+  /** The paper of `entry` when it is its key's first definition (the one the key names), else undefined. */
+  paperOfEntry(entry: Entry): Paper | undefined {
+    return this.byKey.get(entry.key)?.[0] === entry ? this.paper(entry.key) : undefined;
   }
 
   /** Display records of a file's entries (first definitions only), for indexing. */

@@ -224,6 +224,31 @@ interface QueryTerm {
   prefixBase: number;
 }
 
+/**
+ * One file's indexed documents apart from an index: their forward lists with the file's own
+ * term numbers. The cache stores it so that a start adds the documents without tokenizing
+ * their text again (a document's weights depend only on its own fields).
+ */
+export interface IndexSegment {
+  /** The segment's terms, by its own term number. */
+  terms: string[];
+  /** Per entry of the file (source order): how many phase-1 values it has, or -1 for none stored. */
+  counts1: Int32Array;
+  /** Per entry: how many abstract values it has, or -1 when its abstract was not indexed. */
+  counts2: Int32Array;
+  /** Term number × 64 + weight, entry after entry. */
+  forward1: Int32Array;
+  forward2: Int32Array;
+}
+
+/** A segment checked and numbered in one index (`PaperIndex.prepareSegment`). */
+export interface PreparedSegment {
+  segment: IndexSegment;
+  termIds: Int32Array;
+  starts1: Int32Array;
+  starts2: Int32Array;
+}
+
 // ---------------------------------------------------------------------------------------
 
 export class PaperIndex {
@@ -435,6 +460,151 @@ export class PaperIndex {
   }
 
   /**
+   * The indexed lists of one file's `entries` (in source order) with the file's own term
+   * numbers, for the cache. An entry without a document here (a duplicate key, not indexed
+   * yet) gets none; adding from the segment then indexes it as usual.
+   */
+  exportSegment(entries: readonly Entry[]): IndexSegment {
+    const ids = new Int32Array(entries.length);
+    const used = new Uint8Array(this.terms.length);
+    const lists = (fwd: ForwardPool, d: number) => (d < fwd.count.length ? fwd.count[d] : 0);
+    for (let i = 0; i < entries.length; i++) {
+      const d = this.docOf(entries[i]);
+      ids[i] = d;
+      if (d < 0) continue;
+      for (const fwd of [this.fwd1, this.fwd2]) {
+        for (let k = fwd.start[d], end = k + lists(fwd, d); k < end; k++) used[fwd.data[k] >>> Q_BITS] = 1;
+      }
+    }
+    // Own numbers in this index's order, so that a segment added to an empty index numbers its terms as indexing did.
+    const local = new Int32Array(this.terms.length);
+    const terms: string[] = [];
+    for (let t = 0; t < used.length; t++) {
+      if (!used[t]) continue;
+      local[t] = terms.length;
+      terms.push(this.terms[t]);
+    }
+    const counts1 = new Int32Array(entries.length);
+    const counts2 = new Int32Array(entries.length);
+    const values1: number[] = [];
+    const values2: number[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const d = ids[i];
+      if (d < 0) {
+        counts1[i] = counts2[i] = -1;
+        continue;
+      }
+      counts1[i] = lists(this.fwd1, d);
+      for (let k = this.fwd1.start[d], end = k + counts1[i]; k < end; k++) {
+        const v = this.fwd1.data[k];
+        values1.push(local[v >>> Q_BITS] * (Q_MAX + 1) + (v & Q_MAX));
+      }
+      counts2[i] = (d < this.abstractDone.length && this.abstractDone[d]) || !this.docs[d]!.abstract ? lists(this.fwd2, d) : -1;
+      for (let k = this.fwd2.start[d], end = k + Math.max(0, counts2[i]); k < end; k++) {
+        const v = this.fwd2.data[k];
+        values2.push(local[v >>> Q_BITS] * (Q_MAX + 1) + (v & Q_MAX));
+      }
+    }
+    return { terms, counts1, counts2, forward1: Int32Array.from(values1), forward2: Int32Array.from(values2) };
+  }
+
+  /**
+   * Checks a segment (it comes from a file on disk) and numbers its terms in this index;
+   * undefined when it does not hold together.
+   */
+  prepareSegment(segment: IndexSegment): PreparedSegment | undefined {
+    const { terms, counts1, counts2, forward1, forward2 } = segment;
+    if (counts1.length !== counts2.length) return undefined;
+    const starts1 = new Int32Array(counts1.length);
+    const starts2 = new Int32Array(counts1.length);
+    let n1 = 0;
+    let n2 = 0;
+    for (let i = 0; i < counts1.length; i++) {
+      starts1[i] = n1;
+      starts2[i] = n2;
+      n1 += Math.max(0, counts1[i]);
+      n2 += Math.max(0, counts2[i]);
+    }
+    if (n1 !== forward1.length || n2 !== forward2.length) return undefined;
+    for (const values of [forward1, forward2]) for (let k = 0; k < values.length; k++) if (values[k] < 0 || values[k] >>> Q_BITS >= terms.length) return undefined;
+    const termIds = new Int32Array(terms.length);
+    for (let t = 0; t < terms.length; t++) termIds[t] = this.termId(terms[t]);
+    // Every list gets its final room at once (added in batches, lists would move as they grow).
+    const perTerm = new Int32Array(terms.length);
+    for (const [values, pool] of [[forward1, this.post1], [forward2, this.post2]] as const) {
+      perTerm.fill(0);
+      for (let k = 0; k < values.length; k++) perTerm[values[k] >>> Q_BITS]++;
+      for (let t = 0; t < terms.length; t++) if (perTerm[t]) pool.reserve(termIds[t], perTerm[t]);
+    }
+    return { segment, termIds, starts1, starts2 };
+  }
+
+  /**
+   * Adds `papers`, whose entries are at `slots` of a prepared segment, from their stored
+   * lists: no tokenizing. A paper that inherits fields (its text depends on other entries)
+   * or has no lists there is indexed as usual. Abstract lists are taken only while every
+   * earlier document's abstract is done (abstract postings stay in id order).
+   */
+  addFromSegment(papers: readonly Paper[], slots: readonly number[], prepared: PreparedSegment): void {
+    const { segment, termIds, starts1, starts2 } = prepared;
+    const first = this.docs.length;
+    this.advanceAbstractScan();
+    let abstractsInOrder = this.abstractScanFrom >= first;
+    let abstracts = false;
+    for (let j = 0; j < papers.length; j++) {
+      const p = papers[j];
+      const slot = slots[j];
+      const n1 = slot >= 0 && slot < segment.counts1.length ? segment.counts1[slot] : -1;
+      if (n1 < 0 || p.entry.fields.crossref !== undefined || p.entry.fields.xdata !== undefined) {
+        this.addDoc(p);
+        if (p.abstract) abstractsInOrder = false;
+        continue;
+      }
+      const d = this.registerDoc(p);
+      this.fwd1.begin(d, n1);
+      for (let k = starts1[slot], end = k + n1; k < end; k++) {
+        const v = segment.forward1[k];
+        this.fwd1.push(termIds[v >>> Q_BITS] * (Q_MAX + 1) + (v & Q_MAX));
+      }
+      this.postingsPerDoc[d] = n1;
+      this.totalPostings += n1;
+      const n2 = segment.counts2[slot];
+      if (n2 < 0 || !abstractsInOrder) {
+        if (p.abstract) abstractsInOrder = false;
+        continue;
+      }
+      if (d >= this.abstractDone.length) this.abstractDone = growU8(this.abstractDone, d + 1);
+      this.abstractDone[d] = 1;
+      if (!n2) continue;
+      this.fwd2.begin(d, n2);
+      for (let k = starts2[slot], end = k + n2; k < end; k++) {
+        const v = segment.forward2[k];
+        const id = termIds[v >>> Q_BITS];
+        const q = v & Q_MAX;
+        this.post2.push(id, d * (Q_MAX + 1) + q);
+        this.fwd2.push(id * (Q_MAX + 1) + q);
+      }
+      this.postingsPerDoc[d] += n2;
+      this.totalPostings += n2;
+      this.withAbstractIndexed++;
+      abstracts = true;
+    }
+    const count = this.docs.length - first;
+    if (count) this.postDocs(first);
+    if (count >= 1000 || abstracts) this.dfEpoch++;
+    this.advanceAbstractScan();
+    this.afterMutation();
+  }
+
+  /** The live document of this entry object, or -1. */
+  private docOf(entry: Entry): number {
+    const ids = this.byKey.get(entry.key);
+    if (ids === undefined) return -1;
+    for (const d of typeof ids === 'number' ? [ids] : ids) if (this.docs[d]?.entry === entry) return d;
+    return -1;
+  }
+
+  /**
    * Indexes abstracts of the papers added so far, in slices of about `sliceMs`, yielding to
    * the event loop (`setTimeout(0)`) between slices. Searches in between see the abstracts
    * indexed so far.
@@ -553,18 +723,23 @@ export class PaperIndex {
   // -------------------------------------------------------------------------------------
   // Indexing
 
-  private addDoc(p: Paper): number {
+  /** Gives `p` the next document id (its lists follow). */
+  private registerDoc(p: Paper): number {
     const d = this.docs.length;
     this.docs.push(p);
     if (d >= this.dead.length) this.dead = growU8(this.dead, d);
-    const kl = p.key.toLowerCase();
-    this.keyLower.push(kl);
+    this.keyLower.push(p.key.toLowerCase());
     this.alive++;
     const same = this.byKey.get(p.key);
     if (same === undefined) this.byKey.set(p.key, d);
     else if (typeof same === 'number') this.byKey.set(p.key, [same, d]);
     else same.push(d);
     pushTo(this.byFile, p.file, d);
+    return d;
+  }
+
+  private addDoc(p: Paper): number {
+    const d = this.registerDoc(p);
 
     // Per-field token counts → one weight per distinct term (postings follow in postDocs).
     const counter = this.counter;

@@ -15,6 +15,7 @@ import { parentPort, workerData } from 'worker_threads';
 import { decodeCache, encodeCache, Fingerprint } from '../core/cacheFormat';
 import { binaryReason, decodeCollection } from '../core/encoding';
 import { CatalogService, ReadOutcome } from '../core/catalogProtocol';
+import { flatKeys } from '../core/flat';
 import { CollectionPatch, IncrementalCollection } from '../core/incremental';
 
 /**
@@ -72,15 +73,19 @@ async function readPath(file: string, fsPath: string, state: IncrementalCollecti
   if (!known && cacheDir) {
     const cached = await readCache(file, fingerprint());
     if (cached) {
-      state.restore(decodeCollection(bytes).text, cached.patch);
-      return { kind: 'read', patch: cached.patch, encoding: cached.encoding, source: 'cache' };
+      state.restore(() => decodeCollection(bytes).text, cached.patch);
+      return { kind: 'read', patch: cached.patch, encoding: cached.encoding, source: 'cache', index: cached.index };
     }
   }
   const decoded = decodeCollection(bytes);
   const patch = await state.update(decoded.text);
-  if (cacheDir) scheduleWrite(file, decoded.text, fingerprint, decoded.encoding, patch);
+  // Written once the catalog has applied (and indexed) it: see afterRead.
+  if (cacheDir) unwritten.set(file, { text: decoded.text, fingerprint, encoding: decoded.encoding, patch });
   return { kind: 'read', patch, encoding: decoded.encoding, source: 'disk' };
 }
+
+/** Disk readings not yet in the cache: written after the catalog has applied them. */
+const unwritten = new Map<string, { text: string; fingerprint: () => Fingerprint; encoding: string; patch: CollectionPatch }>();
 
 function failure(e: NodeJS.ErrnoException): ReadOutcome {
   switch (e.code) {
@@ -133,16 +138,21 @@ async function trimCache(keep: string): Promise<void> {
 }
 
 function cancelWrite(file: string): void {
+  unwritten.delete(file);
   const t = pendingWrites.get(file);
   if (t) clearTimeout(t);
   pendingWrites.delete(file);
 }
 
-/** Writes the cache from a full reading: this one, or a fresh one of `text` once edits stop. */
+/**
+ * Writes the cache from a full reading (this one, or a fresh one of `text` once edits stop)
+ * with the catalog's index lists of the file, when they are those of that reading.
+ */
 function scheduleWrite(file: string, text: string, fingerprint: () => Fingerprint, encoding: string, patch: CollectionPatch): void {
   cancelWrite(file);
   // A full reading is encoded once the answer has gone; a partial one when edits stop.
   const full: CollectionPatch | undefined = patch.full ? patch : undefined;
+  const generation = readings.get(file);
   pendingWrites.set(
     file,
     setTimeout(
@@ -150,7 +160,12 @@ function scheduleWrite(file: string, text: string, fingerprint: () => Fingerprin
         pendingWrites.delete(file);
         void (async () => {
           try {
-            const bytes = encodeCache(full ?? (await new IncrementalCollection(file).update(text)), fingerprint(), encoding);
+            const reading = full ?? (await new IncrementalCollection(file).update(text));
+            if (pendingWrites.has(file)) return; // read again meanwhile
+            // The catalog's lists describe this text only if nothing (an open document) was read since.
+            const current = readings.get(file) === generation;
+            const index = current ? service.catalog.indexSegment(file, full ? undefined : flatKeys(reading.added).keys) : undefined;
+            const bytes = encodeCache(reading, fingerprint(), encoding, index);
             await fs.mkdir(cacheDir!, { recursive: true });
             const target = cachePath(file);
             // Write then rename, so a reader never sees half a cache file.
@@ -170,26 +185,39 @@ function scheduleWrite(file: string, text: string, fingerprint: () => Fingerprin
 
 /** Which files this thread has read since it started (a first reading may come from the cache). */
 const known = new Set<string>();
+/** Readings of each file so far (disk or open document): a cache write checks nothing came after its own. */
+const readings = new Map<string, number>();
+const countReading = (file: string) => readings.set(file, (readings.get(file) ?? 0) + 1);
 
 const service = new CatalogService({
   pause: () => new Promise((resolve) => setImmediate(resolve)),
   sliceMs: 15,
   async readPath(file, fsPath, collection) {
+    countReading(file);
     const outcome = await readPath(file, fsPath, collection, known.has(file));
     if (outcome.kind === 'read') known.add(file);
     else known.delete(file);
     return outcome;
   },
-  documentRead: cancelWrite,
+  documentRead(file) {
+    countReading(file);
+    cancelWrite(file);
+  },
   forgotten(file) {
     known.delete(file);
+    readings.delete(file);
     cancelWrite(file);
   },
   memory() {
     const m = process.memoryUsage();
     return { heapUsedMB: Math.round(m.heapUsed / 1048576), heapTotalMB: Math.round(m.heapTotal / 1048576), thread: 'worker' };
   },
-  afterRead: collectGarbageSoon,
+  afterRead(file, applied) {
+    const reading = unwritten.get(file);
+    unwritten.delete(file);
+    if (reading && applied) scheduleWrite(file, reading.text, reading.fingerprint, reading.encoding, reading.patch);
+    collectGarbageSoon();
+  },
 });
 
 parentPort!.on('message', (msg: unknown) => {
