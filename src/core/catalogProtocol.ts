@@ -18,7 +18,7 @@ import type { CslItem } from './csl-export';
 
 /** What reading a collection found. */
 export type ReadOutcome =
-  | { kind: 'read'; patch: CollectionPatch; encoding: string; source: 'disk' | 'document' | 'cache'; index?: IndexSegment }
+  | { kind: 'read'; patch: CollectionPatch; encoding: string; source: 'disk' | 'document' | 'cache'; index?: IndexSegment; stamp?: FileStamp }
   | { kind: 'folder' }
   | { kind: 'missing' }
   | { kind: 'unreadable'; message: string };
@@ -35,6 +35,32 @@ export interface ReadRequest {
   fsPath?: string;
   /** The host could not read it (then nothing else is given). */
   failure?: ReadFailure;
+  /** An open document's changes since a text the catalog holds (instead of its whole `text`). */
+  edits?: DocumentEdits;
+  /** With `text`: the document's version (later `edits` name it as their base). */
+  version?: number;
+  /** With `bytes`: the file's size and modification time (a first edit of its clean document names them). */
+  stamp?: FileStamp;
+}
+
+/** A file on disk as a reading found it (modification time in milliseconds: VS Code's are whole, Node's have a fraction). */
+export interface FileStamp {
+  size: number;
+  mtime: number;
+}
+
+/**
+ * An open document's changes, in the order VS Code reported them, since a text the catalog
+ * holds: a version of the document it was sent, or the file on disk when the document was
+ * clean (its text then is the file's). A base the catalog does not hold, or a result of
+ * another length, is answered `needsText`: the host sends the whole text.
+ */
+export interface DocumentEdits {
+  base: { version: number } | { disk: FileStamp };
+  version: number;
+  /** The document's length after the changes (a check that they were applied as VS Code did). */
+  length: number;
+  changes: Array<{ offset: number; length: number; text: string }>;
 }
 
 /** The answer to a reading: what it found and, when it read entries, what changed. */
@@ -56,7 +82,9 @@ export type ReadAnswer =
       timing: { readMs: number; applyMs: number };
     }
   /** A patch against a reading the catalog no longer had: read the file again, whole. */
-  | { kind: 'stale' };
+  | { kind: 'stale' }
+  /** Edits against a text the catalog does not hold: send the document's whole text. */
+  | { kind: 'needsText' };
 
 export interface CatalogMemory {
   heapUsedMB: number;
@@ -135,9 +163,26 @@ const isReadRequest = (v: unknown): boolean => {
   if (!v || typeof v !== 'object') return false;
   const r = v as Record<string, unknown>;
   if (!isString(r.file) || !isString(r.label)) return false;
-  const given = [r.text !== undefined, r.bytes !== undefined, r.fsPath !== undefined, r.failure !== undefined].filter(Boolean).length;
+  const given = [r.text !== undefined, r.bytes !== undefined, r.fsPath !== undefined, r.failure !== undefined, r.edits !== undefined].filter(Boolean).length;
   if (given !== 1) return false;
-  return (r.text === undefined || isString(r.text)) && (r.bytes === undefined || isBytes(r.bytes)) && (r.fsPath === undefined || isString(r.fsPath)) && (r.failure === undefined || isFailure(r.failure));
+  return (
+    (r.text === undefined || isString(r.text)) &&
+    (r.bytes === undefined || isBytes(r.bytes)) &&
+    (r.fsPath === undefined || isString(r.fsPath)) &&
+    (r.failure === undefined || isFailure(r.failure)) &&
+    (r.edits === undefined || isEdits(r.edits)) &&
+    (r.version === undefined || isNumber(r.version)) &&
+    (r.stamp === undefined || isStamp(r.stamp))
+  );
+};
+const isStamp = (v: unknown): boolean => !!v && typeof v === 'object' && isNumber((v as FileStamp).size) && isNumber((v as FileStamp).mtime);
+const isEdits = (v: unknown): boolean => {
+  if (!v || typeof v !== 'object') return false;
+  const e = v as DocumentEdits;
+  const base = e.base as { version?: unknown; disk?: unknown } | undefined;
+  if (!base || typeof base !== 'object' || !(isNumber(base.version) || isStamp(base.disk))) return false;
+  if (!isNumber(e.version) || !isNumber(e.length) || !Array.isArray(e.changes) || e.changes.length > MAX_KEYS) return false;
+  return e.changes.every((c) => !!c && typeof c === 'object' && isNumber(c.offset) && c.offset >= 0 && isNumber(c.length) && c.length >= 0 && isString(c.text));
 };
 
 /** Argument checks per method: a request whose arguments do not fit is answered with an error. */
@@ -200,6 +245,8 @@ export class CatalogService {
   private readonly serial = new SerialPerKey();
   private abstractsRunning = false;
   private readonly styles = new Map<string, Promise<CitationStyle>>();
+  /** What each file's last reading was read from: a document version, or the file on disk as stamped. */
+  private readonly bases = new Map<string, { version: number } | { disk: FileStamp }>();
 
   constructor(private readonly env: ReadEnvironment) {}
 
@@ -278,6 +325,8 @@ export class CatalogService {
       const readStart = Date.now();
       const outcome = await this.readOutcome(req);
       const applyStart = Date.now();
+      if (outcome.kind === 'needsText') return outcome;
+      this.bases.delete(req.file);
       if (outcome.kind !== 'read') {
         // Whatever comes next is read whole; the entries stay until the host forgets the file.
         this.collections.delete(req.file);
@@ -291,6 +340,11 @@ export class CatalogService {
         this.collections.delete(req.file);
         return { kind: 'stale' };
       }
+      const stamp = outcome.stamp ?? req.stamp;
+      if (req.edits) this.bases.set(req.file, { version: req.edits.version });
+      else if (req.text !== undefined && req.version !== undefined) this.bases.set(req.file, { version: req.version });
+      // An editor shows a UTF-8 file's text as it was read here (other encodings it may decode otherwise).
+      else if (req.text === undefined && stamp && encoding === 'UTF-8') this.bases.set(req.file, { disk: stamp });
       this.indexAbstractsSoon();
       const problems = this.catalog.problemsOf(req.file);
       return {
@@ -308,11 +362,17 @@ export class CatalogService {
     });
   }
 
-  private async readOutcome(req: ReadRequest): Promise<ReadOutcome> {
+  private async readOutcome(req: ReadRequest): Promise<ReadOutcome | { kind: 'needsText' }> {
     if (req.failure) return req.failure;
     let collection = this.collections.get(req.file);
     if (!collection) this.collections.set(req.file, (collection = new IncrementalCollection(req.file)));
     const slices = { pause: this.env.pause, sliceMs: this.env.sliceMs };
+    if (req.edits) {
+      const text = editedText(collection.currentText(), this.bases.get(req.file), req.edits);
+      if (text === undefined) return { kind: 'needsText' };
+      this.env.documentRead?.(req.file);
+      return { kind: 'read', patch: await collection.update(text, slices), encoding: 'UTF-8', source: 'document' };
+    }
     if (req.text !== undefined) {
       this.env.documentRead?.(req.file);
       return { kind: 'read', patch: await collection.update(req.text, slices), encoding: 'UTF-8', source: 'document' };
@@ -330,6 +390,7 @@ export class CatalogService {
   private forget(file: string): Promise<CatalogChange> {
     return this.serial.run(CHANGES, async () => {
       this.collections.delete(file);
+      this.bases.delete(file);
       this.env.forgotten?.(file);
       return this.catalog.remove(file);
     });
@@ -357,6 +418,23 @@ export class CatalogService {
       });
     }, 0);
   }
+}
+
+/**
+ * The text `edits` make of `text` (the file's last reading, read from `base`), or undefined
+ * when that is not their base or they do not fit it.
+ */
+function editedText(text: string | undefined, base: { version: number } | { disk: FileStamp } | undefined, edits: DocumentEdits): string | undefined {
+  if (text === undefined || !base) return undefined;
+  const wanted = edits.base;
+  const same =
+    'version' in wanted ? 'version' in base && base.version === wanted.version : 'disk' in base && base.disk.size === wanted.disk.size && Math.abs(base.disk.mtime - wanted.disk.mtime) < 1;
+  if (!same) return undefined;
+  for (const c of edits.changes) {
+    if (c.offset + c.length > text.length) return undefined;
+    text = text.slice(0, c.offset) + c.text + text.slice(c.offset + c.length);
+  }
+  return text.length === edits.length ? text : undefined;
 }
 
 export type { CatalogChange, CatalogStatus, KeyInfo, KeyVerdict, PaperView, ProblemView };

@@ -79,8 +79,14 @@ export class IncrementalCollection {
     this.preambles = patch.preambles;
   }
 
+  /** The text of the last reading, if any. */
+  currentText(): string | undefined {
+    if (typeof this.text === 'function') this.text = this.text();
+    return this.text;
+  }
+
   async update(text: string, options: ReadOptions = {}): Promise<CollectionPatch> {
-    const old = typeof this.text === 'function' ? this.text() : this.text;
+    const old = this.currentText();
     if (old === undefined || isStructuredCollectionFile(this.file)) return this.fullRead(text, options);
     const region = this.changedRegion(old, text);
     if (!region) return this.fullRead(text, options);

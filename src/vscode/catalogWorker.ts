@@ -74,14 +74,14 @@ async function readPath(file: string, fsPath: string, state: IncrementalCollecti
     const cached = await readCache(file, fingerprint());
     if (cached) {
       state.restore(() => decodeCollection(bytes).text, cached.patch);
-      return { kind: 'read', patch: cached.patch, encoding: cached.encoding, source: 'cache', index: cached.index };
+      return { kind: 'read', patch: cached.patch, encoding: cached.encoding, source: 'cache', index: cached.index, stamp: { size: bytes.length, mtime } };
     }
   }
   const decoded = decodeCollection(bytes);
   const patch = await state.update(decoded.text);
   // Written once the catalog has applied (and indexed) it: see afterRead.
   if (cacheDir) unwritten.set(file, { text: decoded.text, fingerprint, encoding: decoded.encoding, patch });
-  return { kind: 'read', patch, encoding: decoded.encoding, source: 'disk' };
+  return { kind: 'read', patch, encoding: decoded.encoding, source: 'disk', stamp: { size: bytes.length, mtime } };
 }
 
 /** Disk readings not yet in the cache: written after the catalog has applied them. */

@@ -9,6 +9,8 @@ import { bibReferences } from '../core/bibrefs';
 import { RememberedCollections, rememberedFor, rememberedName } from '../core/rememberedCollections';
 import { CatalogChange, CatalogStatus, ProblemView, ReadAnswer, ReadFailure, ReadRequest } from '../core/catalogProtocol';
 import { hasGlobCharacters, matchesGlob } from '../core/glob';
+import { DocumentEditLog } from './documentEdits';
+import { isCollectionFile } from '../core/collection';
 import { CatalogConnection, InThreadCatalog } from './catalogConnection';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
 import { folderOf, namedCollectionUris, resolveRelative } from './paths';
@@ -52,6 +54,10 @@ export class WorkspaceCollections implements vscode.Disposable {
 
   /** Counts readings requested or scheduled per file (older failed readings are then ignored). */
   private readonly readSequence = new Map<string, number>();
+  /** Open collections' changes, so that an edit sends the catalog its changes, not the whole text. */
+  private readonly edits = new DocumentEditLog();
+  /** How open documents' readings went to the catalog: as changes, or whole (tests and the benchmark). */
+  readonly documentReadings = { edits: 0, texts: 0 };
 
   constructor(
     private readonly ctx: CiteLensContext,
@@ -257,13 +263,25 @@ export class WorkspaceCollections implements vscode.Disposable {
     this.ctx.own(
       vscode.workspace.onDidChangeTextDocument((e) => {
         const uri = e.document.uri.toString();
+        if (isCollectionFile(e.document.uri.path)) this.edits.record(e);
         if (this.origins.has(uri) && e.contentChanges.length) this.scheduleRead(e.document.uri, e.document);
         else if (syntaxOf(e.document)) this.scheduleNamedScan(e.document);
       }),
     );
-    this.ctx.own(vscode.workspace.onDidOpenTextDocument((doc) => syntaxOf(doc) && this.scheduleNamedScan(doc)));
+    const cleanCollection = (doc: vscode.TextDocument) => {
+      if (!doc.isDirty && isCollectionFile(doc.uri.path)) this.edits.clean(doc);
+    };
+    vscode.workspace.textDocuments.forEach(cleanCollection);
+    this.ctx.own(vscode.workspace.onDidSaveTextDocument(cleanCollection));
+    this.ctx.own(
+      vscode.workspace.onDidOpenTextDocument((doc) => {
+        cleanCollection(doc);
+        if (syntaxOf(doc)) this.scheduleNamedScan(doc);
+      }),
+    );
     this.ctx.own(
       vscode.workspace.onDidCloseTextDocument((doc) => {
+        this.edits.forget(doc.uri.toString());
         // Unsaved edits were discarded: the file on disk is the truth again.
         if (this.origins.has(doc.uri.toString())) this.scheduleRead(doc.uri);
       }),
@@ -369,27 +387,45 @@ export class WorkspaceCollections implements vscode.Disposable {
     const open = doc ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && d.isDirty);
     const started = Date.now();
     if (!this.initialDone) this.mark(`read of ${this.label(uri)} requested`);
-    return this.readRequest(uri, open?.getText())
-      .then((request) => this.catalog.call('read', request))
+    return this.readRequest(uri, open)
+      .then((request) => (request === 'current' ? undefined : this.catalog.call('read', request)))
+      .then((answer) => {
+        if (!answer || answer.kind !== 'needsText' || !open) return answer;
+        this.ctx.log(`The catalog did not hold the text ${this.label(uri)}'s changes were made to: sending the whole document.`);
+        return this.catalog.call('read', this.textRequest(uri, open));
+      })
       .then(
-        (answer) => ({ answer, started }),
+        (answer) => answer && { answer, started },
         (e: Error) => ({ answer: { kind: 'unreadable', message: e.message } as ReadAnswer, started }),
       );
   }
 
   /** What the catalog is given: the open document's text, a local path (the worker reads it), or the bytes read here. */
-  private async readRequest(uri: vscode.Uri, text: string | undefined): Promise<ReadRequest> {
+  private async readRequest(uri: vscode.Uri, open: vscode.TextDocument | undefined): Promise<ReadRequest | 'current'> {
     const file = uri.toString();
     const label = this.label(uri);
-    if (text !== undefined) return { file, label, text };
+    if (open) {
+      const edits = await this.edits.take(open);
+      if (edits === 'current') return edits;
+      if (!edits) return this.textRequest(uri, open);
+      this.documentReadings.edits++;
+      return { file, label, edits };
+    }
     if (uri.scheme === 'file' && this.catalog.readsPaths) return { file, label, fsPath: uri.fsPath };
     try {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.type & vscode.FileType.Directory) return { file, label, failure: { kind: 'folder' } };
-      return { file, label, bytes: await vscode.workspace.fs.readFile(uri) };
+      return { file, label, bytes: await vscode.workspace.fs.readFile(uri), stamp: { size: stat.size, mtime: stat.mtime } };
     } catch (e) {
       return { file, label, failure: readFailure(e) };
     }
+  }
+
+  /** An open document's whole text (its edits could not be sent, or the catalog asked for it). */
+  private textRequest(uri: vscode.Uri, open: vscode.TextDocument): ReadRequest {
+    this.edits.sentText(open);
+    this.documentReadings.texts++;
+    return { file: uri.toString(), label: this.label(uri), text: open.getText(), version: open.version };
   }
 
   /** Applies one reading's answer (a collection changed, missing or unreadable): problems, the log, listeners. */
@@ -411,6 +447,10 @@ export class WorkspaceCollections implements vscode.Disposable {
     // newer reading is queued and decides.
     if (answer.kind !== 'read' && answer.kind !== 'stale' && this.readSequence.get(key) !== sequence) return;
     switch (answer.kind) {
+      case 'needsText':
+        // Only after the whole text was sent too: that is a catalog fault.
+        this.ctx.log(`Cannot read ${this.label(uri)}: the catalog did not take the document's text.`);
+        return;
       case 'stale':
         // A change to a reading the catalog no longer has (it restarted, or dropped the file): read it whole.
         await this.catalog.call('forget', key).catch(() => undefined);

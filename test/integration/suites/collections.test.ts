@@ -72,6 +72,46 @@ suite('collections follow the files', () => {
     }
   }, { timeout: 60_000 });
 
+  test('edits to an open .bib reach the catalog as changes, not the whole text, and give what its text gives', async () => {
+    const uri = workspaceUri('tmp-edits.bib');
+    const entry = (key: string, title: string) => `@misc{${key},\r\n  title = {${title}},\r\n  year = {2020}\r\n}\r\n`;
+    try {
+      const api = await citelens();
+      await writeText(uri, entry('editsfirst', 'Édition Première') + entry('editssecond', 'Second Thoughts'));
+      await eventually(() => hasKey(api, 'editssecond'), 15_000, 'the collection read');
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const sent = { ...api.collections.documentReadings };
+      // Three edits, one of them two changes in one event (as multi-cursor typing gives).
+      let edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, doc.positionAt(doc.getText().length), entry('editsthird', 'Third Time Lucky'));
+      ok(await vscode.workspace.applyEdit(edit));
+      await eventually(() => offers('lucky', 'editsthird'), 15_000, 'the typed entry offered');
+      const afterFirst = JSON.stringify(api.collections.documentReadings);
+      edit = new vscode.WorkspaceEdit();
+      const text = doc.getText();
+      edit.replace(uri, new vscode.Range(doc.positionAt(text.indexOf('Première')), doc.positionAt(text.indexOf('Première') + 'Première'.length)), 'Révisée');
+      edit.replace(uri, new vscode.Range(doc.positionAt(text.indexOf('Thoughts')), doc.positionAt(text.indexOf('Thoughts') + 'Thoughts'.length)), 'Opinions');
+      ok(await vscode.workspace.applyEdit(edit));
+      await eventually(async () => (await offers('opinions', 'editssecond')) && (await offers('révisée', 'editsfirst')), 15_000, 'both changes of one edit applied');
+      ok(!(await offers('thoughts', 'editssecond')), 'the replaced title is gone');
+      ok(api.collections.documentReadings.edits > sent.edits, 'the edits went as changes');
+      equal(api.collections.documentReadings.texts, sent.texts, `no whole text was sent (before ${JSON.stringify(sent)}, after the first edit ${afterFirst})`);
+      // What the catalog holds is what the document's text gives: every key, placed where the text has it.
+      const paper = (await paperOf(api, 'editsthird'))!;
+      const k = paper.location.key;
+      equal(doc.getText(new vscode.Range(k.line, k.column, k.endLine, k.endColumn)), 'editsthird');
+      equal((await paperOf(api, 'editsfirst'))!.title, 'Édition Révisée');
+    } finally {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (open?.isDirty) {
+        await vscode.window.showTextDocument(open);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await removeQuietly(uri);
+    }
+  }, { timeout: 60_000 });
+
   test('unsaved edits in an open .bib count', async () => {
     const uri = workspaceUri('tmp-unsaved.bib');
     try {
