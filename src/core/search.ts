@@ -432,14 +432,8 @@ export class PaperIndex {
   patchFile(file: string, removed: Iterable<Entry>, added: Iterable<Paper>): void {
     const dead = new Set<number>();
     for (const entry of removed) {
-      const ids = this.byKey.get(entry.key);
-      if (ids === undefined) continue;
-      for (const d of typeof ids === 'number' ? [ids] : ids) {
-        if (this.docs[d]?.entry === entry) {
-          dead.add(d);
-          break;
-        }
-      }
+      const d = this.docOf(entry);
+      if (d >= 0) dead.add(d);
     }
     for (const d of dead) this.killDoc(d, false);
     if (dead.size) {
@@ -495,15 +489,9 @@ export class PaperIndex {
         continue;
       }
       counts1[i] = lists(this.fwd1, d);
-      for (let k = this.fwd1.start[d], end = k + counts1[i]; k < end; k++) {
-        const v = this.fwd1.data[k];
-        values1.push(local[v >>> Q_BITS] * (Q_MAX + 1) + (v & Q_MAX));
-      }
+      renumber(this.fwd1.data, this.fwd1.start[d], counts1[i], local, (v) => values1.push(v));
       counts2[i] = (d < this.abstractDone.length && this.abstractDone[d]) || !this.docs[d]!.abstract ? lists(this.fwd2, d) : -1;
-      for (let k = this.fwd2.start[d], end = k + Math.max(0, counts2[i]); k < end; k++) {
-        const v = this.fwd2.data[k];
-        values2.push(local[v >>> Q_BITS] * (Q_MAX + 1) + (v & Q_MAX));
-      }
+      renumber(this.fwd2.data, this.fwd2.start[d], Math.max(0, counts2[i]), local, (v) => values2.push(v));
     }
     return { terms, counts1, counts2, forward1: Int32Array.from(values1), forward2: Int32Array.from(values2) };
   }
@@ -562,10 +550,7 @@ export class PaperIndex {
       }
       const d = this.registerDoc(p);
       this.fwd1.begin(d, n1);
-      for (let k = starts1[slot], end = k + n1; k < end; k++) {
-        const v = segment.forward1[k];
-        this.fwd1.push(termIds[v >>> Q_BITS] * (Q_MAX + 1) + (v & Q_MAX));
-      }
+      renumber(segment.forward1, starts1[slot], n1, termIds, (v) => this.fwd1.push(v));
       this.postingsPerDoc[d] = n1;
       this.totalPostings += n1;
       const n2 = segment.counts2[slot];
@@ -577,13 +562,10 @@ export class PaperIndex {
       this.abstractDone[d] = 1;
       if (!n2) continue;
       this.fwd2.begin(d, n2);
-      for (let k = starts2[slot], end = k + n2; k < end; k++) {
-        const v = segment.forward2[k];
-        const id = termIds[v >>> Q_BITS];
-        const q = v & Q_MAX;
-        this.post2.push(id, d * (Q_MAX + 1) + q);
-        this.fwd2.push(id * (Q_MAX + 1) + q);
-      }
+      renumber(segment.forward2, starts2[slot], n2, termIds, (v) => {
+        this.post2.push(v >>> Q_BITS, d * (Q_MAX + 1) + (v & Q_MAX));
+        this.fwd2.push(v);
+      });
       this.postingsPerDoc[d] += n2;
       this.totalPostings += n2;
       this.withAbstractIndexed++;
@@ -1429,6 +1411,14 @@ function pushTo<K>(map: Map<K, number[]>, k: K, v: number): void {
   const list = map.get(k);
   if (list) list.push(v);
   else map.set(k, [v]);
+}
+
+/** Gives each of `n` list values (term × 64 + weight) from `start` its term's number in `numbers`. */
+function renumber(values: Int32Array, start: number, n: number, numbers: Int32Array, take: (value: number) => void): void {
+  for (let k = start, end = start + n; k < end; k++) {
+    const v = values[k];
+    take(numbers[v >>> Q_BITS] * (Q_MAX + 1) + (v & Q_MAX));
+  }
 }
 
 /** Per-document lists of numbers in one growable typed array. */
