@@ -63,6 +63,16 @@ function run(cmd, cmdArgs, { env } = {}) {
   });
 }
 
+/** The lines naming failed tests (our harness's `✗`, node's `✖`/`not ok`), for the summary: CI logs are often read from the tail. */
+function failureLines(output) {
+  return output
+    .split('\n')
+    .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim())
+    .filter((l) => /^(✗|✖|not ok )/.test(l) && !/^✖ failing tests:$/.test(l))
+    .slice(0, 12)
+    .map((l) => (l.length > 400 ? `${l.slice(0, 400)}…` : l));
+}
+
 /** Pass/fail counts printed by node's test runner or by our harness, or undefined. */
 function parseCounts(output) {
   const lines = output.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim());
@@ -101,7 +111,7 @@ async function stage(name, cmd, cmdArgs, { counted = true, env } = {}) {
     note = 'no test counts printed';
   }
   const ok = r.code === 0 && failed === 0;
-  results.push({ name, passed, failed, seconds: r.seconds, ok, note });
+  results.push({ name, passed, failed, seconds: r.seconds, ok, note, failures: ok ? [] : failureLines(r.output) });
   console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} in ${r.seconds.toFixed(1)} s${counted ? ` (${passed} passed, ${failed} failed)` : ''}${note ? ` — ${note}` : ''}`);
   return ok;
 }
@@ -157,6 +167,7 @@ async function main() {
   console.log('\n=== summary');
   for (const r of results) {
     console.log(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(32)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1).padStart(6)} s${r.note ? `  ${r.note}` : ''}`);
+    for (const f of r.failures || []) console.log(`        ${f}`);
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed > 0 || results.some((r) => !r.ok) ? 1 : 0);
