@@ -17,6 +17,7 @@ import { binaryReason, decodeCollection } from '../core/encoding';
 import { CatalogService, ReadOutcome } from '../core/catalogProtocol';
 import { flatKeys } from '../core/flat';
 import { CollectionPatch, IncrementalCollection } from '../core/incremental';
+import { readSettled } from './settledRead';
 
 /**
  * A full collection after a big read: reading 50 MB leaves a few hundred MB of garbage in this
@@ -59,10 +60,9 @@ async function readPath(file: string, fsPath: string, state: IncrementalCollecti
   let bytes: Buffer;
   let mtime: number;
   try {
-    const stat = await fs.stat(fsPath);
-    if (stat.isDirectory()) return { kind: 'folder' };
-    bytes = await fs.readFile(fsPath);
-    mtime = stat.mtimeMs;
+    const settled = await readSettled(fsPath, known);
+    if (settled === 'folder') return { kind: 'folder' };
+    ({ bytes, mtime } = settled);
   } catch (e) {
     return failure(e as NodeJS.ErrnoException);
   }

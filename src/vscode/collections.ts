@@ -256,9 +256,13 @@ export class WorkspaceCollections implements vscode.Disposable {
       onFile(uri);
     });
     watcher.onDidDelete((uri) => this.forget(uri.toString(), 'workspace'));
-    // A folder deleted with collections inside is reported as the folder alone.
-    const deletions = this.ctx.own(vscode.workspace.createFileSystemWatcher('**/*', true, true, false));
-    deletions.onDidDelete((uri) => this.forgetInside(uri));
+    // A folder deleted with collections inside is reported as the folder alone; a folder
+    // created with files inside (copied, unpacked, checked out) may be too.
+    const folders = this.ctx.own(vscode.workspace.createFileSystemWatcher('**/*', false, true, false));
+    folders.onDidDelete((uri) => this.forgetInside(uri));
+    folders.onDidCreate((uri) => {
+      if (!/\.[^/.]+$/.test(uri.path)) void this.findInside(uri, onFile);
+    });
 
     this.ctx.own(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -493,6 +497,18 @@ export class WorkspaceCollections implements vscode.Disposable {
   }
 
   /** Every tracked collection inside a deleted folder goes, whatever named it. */
+  /** The collections inside a created folder (a file name with an extension is not looked into). */
+  private async findInside(folder: vscode.Uri, found: (uri: vscode.Uri) => void): Promise<void> {
+    try {
+      if ((await vscode.workspace.fs.stat(folder)).type !== vscode.FileType.Directory) return;
+      for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, WORKSPACE_GLOB), undefined)) {
+        if (!this.origins.has(uri.toString())) found(uri);
+      }
+    } catch {
+      // Gone again before we looked: nothing to read.
+    }
+  }
+
   private forgetInside(folder: vscode.Uri): void {
     const prefix = folder.toString().replace(/\/?$/, '/');
     for (const uri of [...this.origins.keys()]) {

@@ -1,6 +1,6 @@
 /** Hover on cited keys through `vscode.executeHoverProvider`. */
 import * as vscode from 'vscode';
-import { equal, includes, match, ok } from '../assert';
+import { equal, eventually, includes, match, ok } from '../assert';
 import { before, suite, test } from '../harness';
 import { citelens, hoverAt, openWithCursor, removeQuietly, workspaceUri, writeText } from './util';
 
@@ -80,6 +80,8 @@ suite('hover', () => {
     // With an IEEE document in the editor: numbered reference list and numeric citation.
     const { doc } = await openWithCursor('latex', '\\bibliographystyle{IEEEtran}\nSee \\cite{kirchhof2024pretrained}|.');
     await vscode.window.showTextDocument(doc);
+    // The extension host learns of the active editor by a message of its own; a user's command comes after it.
+    await eventually(() => vscode.window.activeTextEditor?.document.uri.toString() === doc.uri.toString(), 10_000, 'the IEEE document active');
     const list = await vscode.commands.executeCommand<{ text: string }>('citelens.copyFormattedReference', ['kirchhof2024pretrained', 'elisa2024tda']);
     const lines = (list?.text ?? '').split('\n');
     equal(lines.length, 2, list?.text);
