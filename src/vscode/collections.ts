@@ -26,6 +26,8 @@ const EDIT_DELAY_MS = 250;
 const DISK_DELAY_MS = 50;
 /** At most this many collections found by the last search are read before the next search answers. */
 const MAX_REMEMBERED = 1000;
+/** How many folders the first start's shallow look lists at most (see shallowLook). */
+const SHALLOW_LOOK_FOLDERS = 40;
 /** Timeline events kept (the first read of a workspace; later events are not needed). */
 const MAX_TIMELINE = 200;
 
@@ -140,8 +142,16 @@ export class WorkspaceCollections implements vscode.Disposable {
         if (!early.has(uri)) early.set(uri, new Set());
         early.get(uri)!.add('workspace');
       }
+      // A first start has no remembered collections: a shallow look at the folders (a few
+      // directory listings) finds a project's .bib beside its documents in milliseconds.
+      if (!remembered.length) {
+        for (const uri of await this.shallowLook()) {
+          if (!early.has(uri)) early.set(uri, new Set());
+          early.get(uri)!.add('workspace');
+        }
+      }
       readAll(early);
-      if (early.size) this.mark(`${early.size} collection(s) read before the search (open documents, the last session)`);
+      if (early.size) this.mark(`${early.size} collection(s) read before the search (open documents, the last session, a shallow look)`);
       const files = await this.findWorkspaceCollections();
       this.mark(`${files.size} collection(s) found`);
       for (const doc of vscode.workspace.textDocuments) this.collectNamed(doc, files);
@@ -166,6 +176,38 @@ export class WorkspaceCollections implements vscode.Disposable {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
     if (!folders.length) return undefined;
     return { uri: vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'workspaces', `${rememberedName(folders)}.json`), folders };
+  }
+
+  /**
+   * Collection files in the workspace folders and up to two levels below them, found by
+   * listing a bounded number of folders (hidden ones, node_modules and excluded ones skipped).
+   * Only a head start: the workspace search decides what stays.
+   */
+  private async shallowLook(): Promise<string[]> {
+    const found: string[] = [];
+    const queue = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri, depth: 0 }));
+    const filesExclude = Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {})
+      .filter(([, on]) => on === true)
+      .map(([glob]) => glob);
+    const excluded = (uri: vscode.Uri) => this.isExcluded(uri) || filesExclude.some((glob) => matchesGlob(vscode.workspace.asRelativePath(uri, false), glob));
+    for (let listed = 0; queue.length && listed < SHALLOW_LOOK_FOLDERS; listed++) {
+      const { uri, depth } = queue.shift()!;
+      let entries: [string, vscode.FileType][];
+      try {
+        entries = await vscode.workspace.fs.readDirectory(uri);
+      } catch {
+        continue;
+      }
+      for (const [name, type] of entries) {
+        const child = vscode.Uri.joinPath(uri, name);
+        if (type & vscode.FileType.Directory) {
+          if (depth < 2 && !name.startsWith('.') && name !== 'node_modules' && !(type & vscode.FileType.SymbolicLink) && !excluded(child)) queue.push({ uri: child, depth: depth + 1 });
+        } else if (type & vscode.FileType.File && /\.(bib|bibtex|biblatex)$/.test(name) && !excluded(child)) {
+          found.push(child.toString());
+        }
+      }
+    }
+    return found;
   }
 
   private async rememberedCollections(): Promise<string[]> {

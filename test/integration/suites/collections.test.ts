@@ -45,6 +45,19 @@ suite('collections follow the files', () => {
     }
   }, { timeout: 40_000 });
 
+  test('a folder moved into the workspace with a .bib inside is read (VS Code may report only the folder)', async () => {
+    const outside = vscode.Uri.joinPath(workspaceUri(), '..', `citelens-outside-${Date.now()}`);
+    const inside = workspaceUri('tmp-arrived-folder');
+    try {
+      await writeText(vscode.Uri.joinPath(outside, 'nested', 'arrived.bib'), '@article{arrivedfolder2026,\n  title = {Folders That Arrive Whole},\n  author = {Moved, Mo},\n  year = {2026}\n}\n');
+      await vscode.workspace.fs.rename(outside, inside);
+      await eventually(() => offers('arrive whole', 'arrivedfolder2026'), 15_000, 'the moved-in entry offered');
+    } finally {
+      await removeQuietly(inside);
+      await removeQuietly(outside);
+    }
+  }, { timeout: 40_000 });
+
   test('an edit to one entry re-reads only that part: the other entries stay the same objects, moved', async () => {
     const uri = workspaceUri('tmp-incremental.bib');
     const entry = (i: number, title: string) => `@article{incr${i},\n  title = {${title}},\n  author = {Incremental, Ida},\n  year = {2020}\n}\n`;
