@@ -6,6 +6,7 @@
  */
 import { BibReference, bibReferences } from './bibrefs';
 import { citeArguments, CloseFinder, commandPattern, DocumentSyntax, PANDOC_TRAILING_PUNCTUATION } from './citeContext';
+import { definedCiteCommands, isMacroParameter } from './citeMacros';
 import { Span } from './model';
 import { scanTypst } from './typst';
 
@@ -232,7 +233,9 @@ function scanLatex(text: string, extraCommands: readonly string[]): DocumentScan
   const masked = maskLatex(text);
   const citations: Citation[] = [];
   let nociteAll = false;
-  const re = commandPattern(extraCommands);
+  // A command the document defines over a citation command cites too (`\mycite{key}`).
+  const defined = definedCiteCommands(masked, extraCommands);
+  const re = commandPattern(defined.length ? [...extraCommands, ...defined] : extraCommands);
   re.lastIndex = 0;
   const paragraphs = new ParagraphEnds(masked);
   let closers: Closers | undefined;
@@ -248,8 +251,9 @@ function scanLatex(text: string, extraCommands: readonly string[]): DocumentScan
         const key = part.trim();
         const start = offset + lead;
         if (key === '*') nociteAll = true;
-        // A key with masked text inside (`\verb|…|`, a comment) is not a key as written.
-        else if (key && text.startsWith(key, start)) citations.push({ key, start, end: start + key.length, command });
+        // A key with masked text inside (`\verb|…|`, a comment) is not a key as written;
+        // `\citep{#1}` in a macro's body holds a parameter, not a key.
+        else if (key && !isMacroParameter(key) && text.startsWith(key, start)) citations.push({ key, start, end: start + key.length, command });
         offset += part.length + 1;
       }
     }
@@ -367,7 +371,8 @@ function blankCodeSpans(masked: string, mask: Mask): void {
   flush();
 }
 
-const PANDOC_CITATION = /(^|[^\p{L}\p{N}_@.])(-?)@(?:\{([^{}\n]+)\}|([\p{L}\p{N}_][\p{L}\p{N}_:.#$%&\-+?<>~/]*))/gmu;
+// Not after a backslash either: `\@` is Pandoc's escaped at sign (bookdown's `\@ref(fig:x)`).
+const PANDOC_CITATION = /(^|[^\p{L}\p{N}_@.\\])(-?)@(?:\{([^{}\n]+)\}|([\p{L}\p{N}_][\p{L}\p{N}_:.#$%&\-+?<>~/]*))/gmu;
 
 function scanMarkdown(text: string): DocumentScan {
   const masked = maskMarkdown(text);

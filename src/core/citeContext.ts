@@ -28,6 +28,13 @@ const LOOKBACK = 4000;
 const DEFAULT_COMMAND = '[a-zA-Z]*[cC]ite[a-zA-Z]*|bibentry|[a-zA-Z]*cquote';
 const MULTICITE = /^(?:[a-zA-Z]*cites|[pP]arencites|[tT]extcites|[fF]ootcites|[sS]martcites|[sS]upercites|[aA]utocites|[fF]ootcitetexts|[cC]ites)$/;
 
+const CITE_COMMAND_NAME = new RegExp(`^(?:${DEFAULT_COMMAND})$`);
+
+/** Is `name` (without the backslash) one of the citation commands CiteLens knows by default? */
+export function isCiteCommandName(name: string): boolean {
+  return CITE_COMMAND_NAME.test(name);
+}
+
 const commandPatterns = new Map<string, RegExp>();
 
 /** `\\command*` for every citation command (global regex; group 1 is the name). */

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { citationKeyAt, citeContext } from '../core/citeContext';
 import { typstRenameEdit } from '../core/typst';
 import { WorkspaceCollections } from '../vscode/collections';
-import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
+import { CITING_DOCUMENTS, citeCommandsOf, CiteLensContext, syntaxOf } from '../vscode/context';
 import { COLLECTION_DOCUMENTS } from './definition';
 import { CASE_MISMATCH, UNDEFINED_KEY } from './documentDiagnostics';
 import { OPEN_ENTRY_COMMAND } from './paperMarkdown';
@@ -139,7 +139,7 @@ async function keyToReplace(uriArg: unknown, rangeArg: unknown): Promise<{ edito
   if (!editor || !syntax) return undefined;
   const text = editor.document.getText();
   const offset = editor.document.offsetAt(editor.selection.active);
-  const ctx = citeContext(text, offset, syntax, readSettings().citeCommands);
+  const ctx = citeContext(text, offset, syntax, citeCommandsOf(editor.document));
   if (!ctx) return undefined;
   return { editor, range: new vscode.Range(editor.document.positionAt(ctx.start), editor.document.positionAt(Math.max(ctx.end, offset))) };
 }

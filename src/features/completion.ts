@@ -10,7 +10,7 @@ import { typstCompletionEdit } from '../core/typst';
 import type { PaperView } from '../core/catalog';
 import { formatAuthorsShort } from '../core/names';
 import { WorkspaceCollections } from '../vscode/collections';
-import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf, typstCompletionEnabled } from '../vscode/context';
+import { CITING_DOCUMENTS, citeCommandsOf, CiteLensContext, syntaxOf, typstCompletionEnabled } from '../vscode/context';
 import { visibleMarks } from '../core/inertText';
 import { ReferenceStyles } from '../vscode/referenceStyles';
 import { formattedOf, paperDocumentation } from './paperMarkdown';
@@ -32,7 +32,7 @@ export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceC
     if (!syntax || (syntax === 'typst' && !typstCompletionEnabled())) return undefined;
     const text = document.getText();
     const offset = document.offsetAt(position);
-    const context = citeContext(text, offset, syntax, readSettings().citeCommands);
+    const context = citeContext(text, offset, syntax, citeCommandsOf(document));
     if (!context) return undefined;
     const ask = () => (context.query.trim() ? collections.catalog.call('search', context.query, MAX_ITEMS) : collections.catalog.call('newest', MAX_ITEMS));
     // While the collections are first read, what is known already answers (a typed key is

@@ -10,7 +10,7 @@ import { citationKeyAt } from '../core/citeContext';
 import { plainText, referenceText } from '../core/formatReference';
 import type { PaperView } from '../core/catalog';
 import { WorkspaceCollections } from '../vscode/collections';
-import { CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
+import { citeCommandsOf, CiteLensContext, syntaxOf } from '../vscode/context';
 import { ReferenceStyles } from '../vscode/referenceStyles';
 import { pickPapers } from './insertCitation';
 import { COPY_REFERENCE_COMMAND } from './paperMarkdown';
@@ -77,6 +77,6 @@ function keysAtCursor(): string[] | undefined {
   if (!editor) return undefined;
   const syntax = syntaxOf(editor.document);
   if (!syntax) return undefined;
-  const found = citationKeyAt(editor.document.getText(), editor.document.offsetAt(editor.selection.active), syntax, readSettings().citeCommands);
+  const found = citationKeyAt(editor.document.getText(), editor.document.offsetAt(editor.selection.active), syntax, citeCommandsOf(editor.document));
   return found ? [found.key] : undefined;
 }

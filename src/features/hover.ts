@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { citationKeyAt } from '../core/citeContext';
 import { WorkspaceCollections } from '../vscode/collections';
-import { CITING_DOCUMENTS, CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
+import { CITING_DOCUMENTS, citeCommandsOf, CiteLensContext, syntaxOf } from '../vscode/context';
 import { ReferenceStyles } from '../vscode/referenceStyles';
 import { escapeMarkdown, formattedOf, paperDocumentation } from './paperMarkdown';
 
@@ -40,7 +40,7 @@ export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollec
   async function hoverAt(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const syntax = syntaxOf(document);
     if (!syntax) return undefined;
-    const found = citationKeyAt(document.getText(), document.offsetAt(position), syntax, readSettings().citeCommands);
+    const found = citationKeyAt(document.getText(), document.offsetAt(position), syntax, citeCommandsOf(document));
     if (!found) return undefined;
     const range = new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));
     const paper = await collections.catalog.call('paper', found.key).catch(() => undefined);

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { citationInsertion } from '../core/citationInsert';
 import { formatAuthorsShort } from '../core/names';
 import { WorkspaceCollections } from '../vscode/collections';
-import { CiteLensContext, readSettings, syntaxOf } from '../vscode/context';
+import { citeCommandsOf, CiteLensContext, syntaxOf } from '../vscode/context';
 
 export const INSERT_CITATION_COMMAND = 'citelens.insertCitation';
 const PICK_LIMIT = 100;
@@ -57,7 +57,7 @@ export class CitationTarget {
     const doc = editor.document;
     const syntax = syntaxOf(doc)!;
     const cursor = doc.offsetAt(editor.selection.active);
-    const insertion = citationInsertion(doc.getText(), cursor, syntax, keys, readSettings().citeCommands);
+    const insertion = citationInsertion(doc.getText(), cursor, syntax, keys, citeCommandsOf(doc));
     const file = vscode.workspace.asRelativePath(doc.uri);
     if (!insertion) return { inserted: '', file };
     const at = doc.positionAt(insertion.offset);

@@ -14,7 +14,7 @@ import { declaredLatexRoot, isLatexMain } from '../core/navigation';
 import type { CollectionKeyAt } from '../core/catalog';
 import { citationKeyAt, DocumentSyntax, KeyAt } from '../core/citeContext';
 import { WorkspaceCollections } from './collections';
-import { CiteLensContext, readSettings, syntaxOf } from './context';
+import { citeCommandsOf, CiteLensContext, readSettings, syntaxOf } from './context';
 import { folderOf, namedCollectionUris, resolveRelative } from './paths';
 
 const CITING_GLOB = '**/*.{tex,md,qmd,Rmd,rmd,typ}';
@@ -293,7 +293,7 @@ export class CitingDocuments implements vscode.Disposable {
     const syntax = syntaxOf(document);
     const offset = document.offsetAt(position);
     if (syntax) {
-      const found = citationKeyAt(document.getText(), offset, syntax, readSettings().citeCommands);
+      const found = citationKeyAt(document.getText(), offset, syntax, citeCommandsOf(document));
       if (!found) return undefined;
       return { where: 'citation', found, range: new vscode.Range(document.positionAt(found.start), document.positionAt(found.end)) };
     }

@@ -26,6 +26,8 @@ const EDIT_DELAY_MS = 250;
 const DISK_DELAY_MS = 50;
 /** At most this many collections found by the last search are read before the next search answers. */
 const MAX_REMEMBERED = 1000;
+/** How long a reading's request waits for the one requested before it to be sent (see startReading). */
+const SEND_ORDER_WAIT_MS = 3000;
 /** How many folders the first start's shallow look lists at most (see shallowLook). */
 const SHALLOW_LOOK_FOLDERS = 40;
 /** Timeline events kept (the first read of a workspace; later events are not needed). */
@@ -34,6 +36,10 @@ const MAX_TIMELINE = 200;
 type Origin = 'workspace' | 'setting' | 'document';
 /** A reader's answer and when the reading started (for the log). */
 type Reading = { answer: ReadAnswer; started: number };
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 export class WorkspaceCollections implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -46,6 +52,8 @@ export class WorkspaceCollections implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Reads are serialised so the catalog sees file versions in order. */
   private queue: Promise<void> = Promise.resolve();
+  /** Settles once the last reading requested has been sent to the catalog (see startReading). */
+  private lastSent: Promise<void> = Promise.resolve();
   private readyPromise: Promise<void> | undefined;
   private initialDone = false;
   private disposed = false;
@@ -433,8 +441,26 @@ export class WorkspaceCollections implements vscode.Disposable {
     const open = doc ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && d.isDirty);
     const started = Date.now();
     if (!this.initialDone) this.mark(`read of ${this.label(uri)} requested`);
-    return this.readRequest(uri, open)
-      .then((request) => (request === 'current' ? undefined : this.catalog.call('read', request)))
+    // Requests reach the catalog in the order they were made, even when one takes longer to
+    // prepare (the web host fetches a file's bytes over the workbench connection): otherwise a
+    // disk reading prepared before an edit could arrive after it and undo it.
+    const previous = this.lastSent;
+    let sent!: () => void;
+    this.lastSent = new Promise<void>((resolve) => (sent = resolve));
+    const prepared = this.readRequest(uri, open);
+    // A request that cannot be prepared (a stat that never answers) holds the others up for a moment only.
+    return Promise.race([previous, delay(SEND_ORDER_WAIT_MS)])
+      .then(() => prepared)
+      .then(
+        (request) => {
+          sent();
+          return request === 'current' ? undefined : this.catalog.call('read', request);
+        },
+        (e: unknown) => {
+          sent();
+          throw e;
+        },
+      )
       .then((answer) => {
         if (!answer || answer.kind !== 'needsText' || !open) return answer;
         this.ctx.log(`The catalog did not hold the text ${this.label(uri)}'s changes were made to: sending the whole document.`);
@@ -498,7 +524,9 @@ export class WorkspaceCollections implements vscode.Disposable {
         this.ctx.log(`Cannot read ${this.label(uri)}: the catalog did not take the document's text.`);
         return;
       case 'stale':
-        // A change to a reading the catalog no longer has (it restarted, or dropped the file): read it whole.
+        // A change to a reading the catalog no longer has (it restarted, or dropped the file): read it whole
+        // (an open document's edit log must not answer 'current' for a text the catalog never got).
+        this.edits.forget(key);
         await this.catalog.call('forget', key).catch(() => undefined);
         this.scheduleRead(uri);
         return;

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { syntaxOfPath } from '../core/citations';
 import { DocumentSyntax } from '../core/citeContext';
+import { definedCiteCommands } from '../core/citeMacros';
 
 export const LATEX_LANGUAGES = ['latex', 'tex', 'doctex'];
 export const MARKDOWN_LANGUAGES = ['markdown', 'quarto', 'rmd', 'pandoc', 'rmarkdown'];
@@ -54,6 +55,23 @@ export function readSettings(): Settings {
     bibliographies: c.get<string[]>('bibliographies', []),
     citeCommands: c.get<string[]>('latex.citeCommands', []),
   };
+}
+
+const definedCommands = new WeakMap<vscode.TextDocument, { version: number; commands: string[] }>();
+
+/**
+ * The citation commands of a document: the setting's, and in LaTeX those the document defines
+ * over a citation command (`\newcommand{\mycite}[1]{\citep{#1}}`), found once per version.
+ */
+export function citeCommandsOf(document: vscode.TextDocument): string[] {
+  const settings = readSettings().citeCommands;
+  if (syntaxOf(document) !== 'latex') return settings;
+  let known = definedCommands.get(document);
+  if (!known || known.version !== document.version) {
+    known = { version: document.version, commands: definedCiteCommands(document.getText(), settings) };
+    definedCommands.set(document, known);
+  }
+  return known.commands.length ? [...settings, ...known.commands] : settings;
 }
 
 export class CiteLensContext implements vscode.Disposable {

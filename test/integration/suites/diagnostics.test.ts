@@ -94,6 +94,23 @@ suite('citation diagnostics', () => {
     await eventually(() => citationProblems(uri).length === 0, 5_000, 'diagnostics cleared on close');
   }, { timeout: 40_000 });
 
+  test('a macro defined over \\citep: #1 is no key, its uses are checked, completed and hovered', async () => {
+    const text = '\\newcommand{\\my}[1]{\\citep{#1}}\n\\def\\plain#1{\\cite{#1}}\nSee \\my{navbok2019} and \\plain{navbook2019}.\n';
+    const doc = await vscode.workspace.openTextDocument({ language: 'latex', content: text });
+    await vscode.window.showTextDocument(doc);
+    const uri = doc.uri;
+    try {
+      const problems = await until(() => someProblems(uri), 10_000, 'undefined-key diagnostic');
+      equal(problems.map((d) => doc.getText(d.range)).join(', '), 'navbok2019', 'only the misspelt key is flagged, not #1');
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, doc.positionAt(text.indexOf('navbok2019') + 3));
+      ok(list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'navbook2019'), 'completion inside \\my{…}');
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, doc.positionAt(text.indexOf('navbook2019') + 2));
+      ok(hovers.length > 0, 'a hover on the key inside \\plain{…}');
+    } finally {
+      await closeAll();
+    }
+  }, { timeout: 30_000 });
+
   test('a key in another case: offers the entry spelling as the preferred fix', async () => {
     const editor = await untitledEditor('markdown');
     const uri = editor.document.uri;
