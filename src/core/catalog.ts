@@ -220,6 +220,8 @@ export class Catalog {
         const previous = state;
         state = { entries: [], holder: { lineIndex: LineIndex.fromStarts(patch.lineStarts, patch.lineCount) } };
         this.states.set(file, state);
+        // The new reading's keys answer from now on: while the old entries are dropped a typed key must still be found.
+        if (options.pause) this.pending.set(file, { file, ...flatKeys(patch.added), flat: patch.added, format: patch.format, holder: state.holder, built: new Map() });
         if (previous) {
           // Everything goes: drop the old entries first (in slices), then add as for a new file.
           const old = this.library.fileResult(file);
@@ -232,7 +234,6 @@ export class Catalog {
         state.holder.lineIndex = LineIndex.fromStarts(patch.lineStarts, patch.lineCount);
       }
       const reader = new FlatEntryReader(patch.added, file, patch.format, state.holder);
-      if (patch.full && options.pause) this.pending.set(file, { file, ...flatKeys(patch.added), flat: patch.added, format: patch.format, holder: state.holder, built: new Map() });
       while (reader.next(options.pause ? (options.sliceMs ?? 15) : Infinity)) await options.pause?.();
       if (this.states.get(file) !== state) return undefined;
       const spliced = patch.full ? { entries: reader.entries, removed: [] as MovableEntry[] } : spliceEntries(state.entries, patch, reader.entries);

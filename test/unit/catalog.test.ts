@@ -114,6 +114,50 @@ describe('Catalog', () => {
     assert.deepEqual(catalog.search('early2999', 1).map((p) => p.key), ['early2999']);
   });
 
+  test('while a file is read whole again, every exact key is found at every pause (a rescan never hides a key)', async () => {
+    const catalog = new Catalog();
+    const keys = Array.from({ length: 2000 }, (_, i) => `again:${i}.x-${i}`);
+    const text = (title: string) => keys.map((k) => entry(k, `${title} ${k}`)).join('\n');
+    await catalog.apply('again.bib', await new IncrementalCollection('again.bib').update(text('First')), { label: 'again.bib' });
+    const missed = new Set<string>();
+    let pauses = 0;
+    // A full reading (another reader: no incremental patch) of the same file, as after a restart or an @string edit.
+    await catalog.apply('again.bib', await new IncrementalCollection('again.bib').update(text('Second')), {
+      sliceMs: 0,
+      pause: async () => {
+        pauses++;
+        for (const k of [keys[0], keys[999], keys[1999]]) if (catalog.search(k, 5)[0]?.key !== k) missed.add(`${k} at pause ${pauses}`);
+      },
+    });
+    assert.ok(pauses > 3, `pauses: ${pauses}`);
+    assert.deepEqual([...missed].slice(0, 5), []);
+    assert.equal(catalog.search(keys[999], 1)[0].key, keys[999]);
+    assert.match(catalog.paper(keys[999])!.title, /^Second/);
+  });
+
+  test('while an edited entry is read again, its key is still found at every pause', async () => {
+    const catalog = new Catalog();
+    const reader = new IncrementalCollection('edit.bib');
+    const keys = Array.from({ length: 400 }, (_, i) => `edited-${i}`);
+    // A stretch of 200 entries edited at once (a replace-all), so that the re-reading pauses.
+    const text = (edited: string) => keys.map((k, i) => entry(k, i >= 100 && i < 300 ? `${edited} ${i}` : `Kept ${i}`)).join('\n');
+    await catalog.apply('edit.bib', await reader.update(text('Before')), { label: 'edit.bib' });
+    const patch = await reader.update(text('After the edit'));
+    assert.equal(patch.full, false, 'an incremental patch');
+    const missed: number[] = [];
+    let pauses = 0;
+    await catalog.apply('edit.bib', patch, {
+      sliceMs: 0,
+      pause: async () => {
+        pauses++;
+        if (catalog.search('edited-200', 5)[0]?.key !== 'edited-200') missed.push(pauses);
+      },
+    });
+    assert.ok(pauses > 0, 'the re-reading paused');
+    assert.deepEqual(missed, []);
+    assert.equal(catalog.paper('edited-200')!.title, 'After the edit 200');
+  });
+
   test('before a whole reading is attached, its keys answer a typed key and a hover from the one entry', async () => {
     const catalog = new Catalog();
     const text = Array.from({ length: 3000 }, (_, i) => entry(`soon${i}`, `Title ${i}`)).join('\n');
