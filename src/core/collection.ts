@@ -1,6 +1,7 @@
 /** Picks the reader for a collection file by its name. */
 import { BibtexOptions, parseBibtex } from './bibtex';
 import { parseCslJson } from './csl';
+import { looksLikeCslYaml, parseCslYaml } from './cslYaml';
 import { parseHayagriva } from './hayagriva';
 import { ParseResult } from './model';
 
@@ -8,7 +9,7 @@ export function isCslJsonFile(file: string): boolean {
   return /\.json$/i.test(file);
 }
 
-/** `.yml`/`.yaml` collections are Hayagriva (Typst's format); callers that find files by walking folders check the content too (`looksLikeHayagriva`). */
+/** `.yml`/`.yaml` collections are Hayagriva (Typst's format) or, with a top-level `references:` list, CSL YAML (Pandoc's); callers that find files by walking folders check the content too (`looksLikeHayagriva`). */
 export function isHayagrivaFile(file: string): boolean {
   return /\.ya?ml$/i.test(file);
 }
@@ -24,6 +25,6 @@ export function isCollectionFile(file: string): boolean {
 
 export function parseCollection(text: string, file: string, options?: BibtexOptions): ParseResult {
   if (isCslJsonFile(file)) return parseCslJson(text, file);
-  if (isHayagrivaFile(file)) return parseHayagriva(text, file);
+  if (isHayagrivaFile(file)) return looksLikeCslYaml(text) ? parseCslYaml(text, file) : parseHayagriva(text, file);
   return parseBibtex(text, file, options);
 }

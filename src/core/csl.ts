@@ -671,6 +671,18 @@ function setProperty(object: Record<string, unknown>, key: string, value: unknow
 // ---------------------------------------------------------------------------------------
 // CSL item → Entry fields
 
+/**
+ * The entry of one CSL item given its properties with their spans in `text` and its key (the
+ * CSL YAML reader's way in; the JSON reader builds the same in addItem).
+ */
+export function cslEntry(properties: CslProperty[], text: string, file: string, lineIndex: LineIndex, span: Span, keySpan: Span, key: string): Entry {
+  const { line, column } = lineIndex.positionAt(span.start);
+  const type = entryTypeOf(properties);
+  return { type, key, file, format: 'csl-json', span, keySpan, line, column, fields: fieldsOf(properties, type, text) };
+}
+
+export type CslProperty = Property;
+
 function entryTypeOf(properties: Property[]): string {
   const type = propertyValue(properties, 'type');
   if (typeof type !== 'string') return 'misc';

@@ -14,6 +14,7 @@
 import { parseBibtex } from './bibtex';
 import { isHayagrivaFile, isStructuredCollectionFile, parseCollection } from './collection';
 import { parseHayagrivaInSlices } from './hayagriva';
+import { looksLikeCslYaml } from './cslYaml';
 import { FlatEntries, flattenEntries } from './flat';
 import { Diagnostic, LineIndex, LineScanner, SourceFormat } from './model';
 
@@ -137,7 +138,7 @@ export class IncrementalCollection {
     let diagnostics: Diagnostic[];
     let format: SourceFormat = 'bibtex';
     if (isStructuredCollectionFile(this.file)) {
-      const result = isHayagrivaFile(this.file) && options.pause ? await parseHayagrivaInSlices(text, this.file, options.pause, options.sliceMs, options.clock) : parseCollection(text, this.file);
+      const result = isHayagrivaFile(this.file) && options.pause && !looksLikeCslYaml(text) ? await parseHayagrivaInSlices(text, this.file, options.pause, options.sliceMs, options.clock) : parseCollection(text, this.file);
       entries = flattenEntries(result.entries, 0, true);
       diagnostics = result.diagnostics;
       format = result.format;

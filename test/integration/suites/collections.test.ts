@@ -58,6 +58,32 @@ suite('collections follow the files', () => {
     }
   }, { timeout: 40_000 });
 
+  test('a CSL YAML collection named by a Markdown document: completion, hover, no false problem', async () => {
+    const refs = workspaceUri('tmp-csl-refs.yaml');
+    const docUri = workspaceUri('tmp-csl-yaml.md');
+    try {
+      await writeText(refs, 'references:\n- id: yamlknuth1984\n  type: article-journal\n  author:\n  - family: Knuth\n    given: Donald\n  title: Literate Programming From YAML\n  issued:\n    date-parts:\n    - [1984]\n');
+      await writeText(docUri, '---\nbibliography: tmp-csl-refs.yaml\n---\n\nSee @yamlknuth1984 and [@yamlknuth1984].\n');
+      const doc = await vscode.workspace.openTextDocument(docUri);
+      await vscode.window.showTextDocument(doc);
+      const at = doc.getText().indexOf('@yamlknuth1984') + 5;
+      await eventually(async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', docUri, doc.positionAt(at));
+        return hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n').includes('Literate Programming From YAML');
+      }, 15_000, 'the hover shows the YAML item');
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', docUri, doc.positionAt(at));
+      ok(list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'yamlknuth1984'), 'completion offers the YAML item');
+      await new Promise((r) => setTimeout(r, 1000));
+      const problems = vscode.languages.getDiagnostics(docUri).filter((d) => d.source === 'CiteLens');
+      equal(problems.map((d) => d.message).join('; '), '', 'no problem in the document');
+      equal(vscode.languages.getDiagnostics(refs).filter((d) => d.source === 'CiteLens' && d.severity === vscode.DiagnosticSeverity.Error).length, 0, 'the YAML file reads cleanly');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await removeQuietly(docUri);
+      await removeQuietly(refs);
+    }
+  }, { timeout: 40_000 });
+
   test('an edit to one entry re-reads only that part: the other entries stay the same objects, moved', async () => {
     const uri = workspaceUri('tmp-incremental.bib');
     const entry = (i: number, title: string) => `@article{incr${i},\n  title = {${title}},\n  author = {Incremental, Ida},\n  year = {2020}\n}\n`;
