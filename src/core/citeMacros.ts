@@ -37,16 +37,14 @@ export function definedCiteCommands(text: string, extra: readonly string[] = [])
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let added = false;
     for (const d of definitions) {
-      if (known.has(d.name) && found.includes(d.name)) continue;
+      if (found.includes(d.name)) continue;
       PARAMETER_CITATION.lastIndex = 0;
       let c: RegExpExecArray | null;
       while ((c = PARAMETER_CITATION.exec(d.body))) {
         if (c[1] !== d.name && (isCiteCommandName(c[1]) || known.has(c[1]))) {
-          if (!found.includes(d.name)) {
-            found.push(d.name);
-            known.add(d.name);
-            added = true;
-          }
+          found.push(d.name);
+          known.add(d.name);
+          added = true;
           break;
         }
       }

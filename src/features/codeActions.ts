@@ -139,7 +139,7 @@ async function keyToReplace(uriArg: unknown, rangeArg: unknown): Promise<{ edito
   if (!editor || !syntax) return undefined;
   const text = editor.document.getText();
   const offset = editor.document.offsetAt(editor.selection.active);
-  const ctx = citeContext(text, offset, syntax, citeCommandsOf(editor.document));
+  const ctx = citeContext(text, offset, syntax, citeCommandsOf(editor.document, text));
   if (!ctx) return undefined;
   return { editor, range: new vscode.Range(editor.document.positionAt(ctx.start), editor.document.positionAt(Math.max(ctx.end, offset))) };
 }

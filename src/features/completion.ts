@@ -12,6 +12,7 @@ import { formatAuthorsShort } from '../core/names';
 import { WorkspaceCollections } from '../vscode/collections';
 import { CITING_DOCUMENTS, citeCommandsOf, CiteLensContext, syntaxOf, typstCompletionEnabled } from '../vscode/context';
 import { visibleMarks } from '../core/inertText';
+import { delay } from '../core/serial';
 import { ReferenceStyles } from '../vscode/referenceStyles';
 import { formattedOf, paperDocumentation } from './paperMarkdown';
 
@@ -22,17 +23,13 @@ const TIMINGS_KEPT = 1000;
 /** How often an empty completion asks again while the collections are first read. */
 const EARLY_RETRY_MS = 100;
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 export function registerCompletion(ctx: CiteLensContext, collections: WorkspaceCollections, styles: ReferenceStyles): void {
   async function complete(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionList | undefined> {
     const syntax = syntaxOf(document);
     if (!syntax || (syntax === 'typst' && !typstCompletionEnabled())) return undefined;
     const text = document.getText();
     const offset = document.offsetAt(position);
-    const context = citeContext(text, offset, syntax, citeCommandsOf(document));
+    const context = citeContext(text, offset, syntax, citeCommandsOf(document, text));
     if (!context) return undefined;
     const ask = () => (context.query.trim() ? collections.catalog.call('search', context.query, MAX_ITEMS) : collections.catalog.call('newest', MAX_ITEMS));
     // While the collections are first read, what is known already answers (a typed key is

@@ -40,7 +40,8 @@ export function registerHover(ctx: CiteLensContext, collections: WorkspaceCollec
   async function hoverAt(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const syntax = syntaxOf(document);
     if (!syntax) return undefined;
-    const found = citationKeyAt(document.getText(), document.offsetAt(position), syntax, citeCommandsOf(document));
+    const text = document.getText();
+    const found = citationKeyAt(text, document.offsetAt(position), syntax, citeCommandsOf(document, text));
     if (!found) return undefined;
     const range = new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));
     const paper = await collections.catalog.call('paper', found.key).catch(() => undefined);

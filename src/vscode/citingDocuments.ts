@@ -293,7 +293,8 @@ export class CitingDocuments implements vscode.Disposable {
     const syntax = syntaxOf(document);
     const offset = document.offsetAt(position);
     if (syntax) {
-      const found = citationKeyAt(document.getText(), offset, syntax, citeCommandsOf(document));
+      const text = document.getText();
+      const found = citationKeyAt(text, offset, syntax, citeCommandsOf(document, text));
       if (!found) return undefined;
       return { where: 'citation', found, range: new vscode.Range(document.positionAt(found.start), document.positionAt(found.end)) };
     }

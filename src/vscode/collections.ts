@@ -11,12 +11,15 @@ import { CatalogChange, CatalogStatus, ProblemView, ReadAnswer, ReadFailure, Rea
 import { hasGlobCharacters, matchesGlob } from '../core/glob';
 import { DocumentEditLog } from './documentEdits';
 import { isCollectionFile } from '../core/collection';
+import { InOrder } from '../core/serial';
 import { CatalogConnection, InThreadCatalog } from './catalogConnection';
 import { CiteLensContext, readSettings, syntaxOf } from './context';
 import { folderOf, namedCollectionUris, resolveRelative } from './paths';
 import { applyCollectionSetting, readDiagnosticSettings } from './diagnosticSettings';
 
 const WORKSPACE_GLOB = '**/*.{bib,bibtex,biblatex}';
+/** A file name WORKSPACE_GLOB matches. */
+const WORKSPACE_COLLECTION_NAME = /\.(bib|bibtex|biblatex)$/;
 /** Typst documents whose `#bibliography` collections are read from the start (see findWorkspaceCollections). */
 const TYPST_GLOB = '**/*.typ';
 const MAX_TYPST_FILES = 2000;
@@ -26,7 +29,7 @@ const EDIT_DELAY_MS = 250;
 const DISK_DELAY_MS = 50;
 /** At most this many collections found by the last search are read before the next search answers. */
 const MAX_REMEMBERED = 1000;
-/** How long a reading's request waits for the one requested before it to be sent (see startReading). */
+/** How long a reading's request waits for the one requested before it to be sent (a stat that never answers holds the others up for this long only). */
 const SEND_ORDER_WAIT_MS = 3000;
 /** How many folders the first start's shallow look lists at most (see shallowLook). */
 const SHALLOW_LOOK_FOLDERS = 40;
@@ -36,10 +39,6 @@ const MAX_TIMELINE = 200;
 type Origin = 'workspace' | 'setting' | 'document';
 /** A reader's answer and when the reading started (for the log). */
 type Reading = { answer: ReadAnswer; started: number };
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 export class WorkspaceCollections implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -52,8 +51,8 @@ export class WorkspaceCollections implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Reads are serialised so the catalog sees file versions in order. */
   private queue: Promise<void> = Promise.resolve();
-  /** Settles once the last reading requested has been sent to the catalog (see startReading). */
-  private lastSent: Promise<void> = Promise.resolve();
+  /** Readings' requests go to the catalog in the order they were made (see startReading). */
+  private readonly sendOrder = new InOrder(SEND_ORDER_WAIT_MS);
   private readyPromise: Promise<void> | undefined;
   private initialDone = false;
   private disposed = false;
@@ -210,7 +209,7 @@ export class WorkspaceCollections implements vscode.Disposable {
         const child = vscode.Uri.joinPath(uri, name);
         if (type & vscode.FileType.Directory) {
           if (depth < 2 && !name.startsWith('.') && name !== 'node_modules' && !(type & vscode.FileType.SymbolicLink) && !excluded(child)) queue.push({ uri: child, depth: depth + 1 });
-        } else if (type & vscode.FileType.File && /\.(bib|bibtex|biblatex)$/.test(name) && !excluded(child)) {
+        } else if (type & vscode.FileType.File && WORKSPACE_COLLECTION_NAME.test(name) && !excluded(child)) {
           found.push(child.toString());
         }
       }
@@ -444,23 +443,8 @@ export class WorkspaceCollections implements vscode.Disposable {
     // Requests reach the catalog in the order they were made, even when one takes longer to
     // prepare (the web host fetches a file's bytes over the workbench connection): otherwise a
     // disk reading prepared before an edit could arrive after it and undo it.
-    const previous = this.lastSent;
-    let sent!: () => void;
-    this.lastSent = new Promise<void>((resolve) => (sent = resolve));
-    const prepared = this.readRequest(uri, open);
-    // A request that cannot be prepared (a stat that never answers) holds the others up for a moment only.
-    return Promise.race([previous, delay(SEND_ORDER_WAIT_MS)])
-      .then(() => prepared)
-      .then(
-        (request) => {
-          sent();
-          return request === 'current' ? undefined : this.catalog.call('read', request);
-        },
-        (e: unknown) => {
-          sent();
-          throw e;
-        },
-      )
+    return this.sendOrder
+      .run(this.readRequest(uri, open), (request) => (request === 'current' ? undefined : this.catalog.call('read', request)))
       .then((answer) => {
         if (!answer || answer.kind !== 'needsText' || !open) return answer;
         this.ctx.log(`The catalog did not hold the text ${this.label(uri)}'s changes were made to: sending the whole document.`);

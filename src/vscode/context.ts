@@ -57,18 +57,20 @@ export function readSettings(): Settings {
   };
 }
 
-const definedCommands = new WeakMap<vscode.TextDocument, { version: number; commands: string[] }>();
+const definedCommands = new WeakMap<vscode.TextDocument, { version: number; settings: string; commands: string[] }>();
 
 /**
  * The citation commands of a document: the setting's, and in LaTeX those the document defines
- * over a citation command (`\newcommand{\mycite}[1]{\citep{#1}}`), found once per version.
+ * over a citation command (`\newcommand{\mycite}[1]{\citep{#1}}`), found once per version
+ * (`text`: the document's text when the caller has it already).
  */
-export function citeCommandsOf(document: vscode.TextDocument): string[] {
+export function citeCommandsOf(document: vscode.TextDocument, text?: string): string[] {
   const settings = readSettings().citeCommands;
   if (syntaxOf(document) !== 'latex') return settings;
+  const settingsKey = settings.join('\n');
   let known = definedCommands.get(document);
-  if (!known || known.version !== document.version) {
-    known = { version: document.version, commands: definedCiteCommands(document.getText(), settings) };
+  if (!known || known.version !== document.version || known.settings !== settingsKey) {
+    known = { version: document.version, settings: settingsKey, commands: definedCiteCommands(text ?? document.getText(), settings) };
     definedCommands.set(document, known);
   }
   return known.commands.length ? [...settings, ...known.commands] : settings;

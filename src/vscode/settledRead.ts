@@ -2,6 +2,7 @@
  * Reading a local file that may be being written (Node only: the reader's worker thread).
  */
 import { promises as fs } from 'fs';
+import { delay } from '../core/serial';
 
 /** How long a file being written is given to settle before it is read again. */
 export const SETTLE_DELAY_MS = 60;
@@ -21,7 +22,7 @@ export async function readSettled(fsPath: string, known: boolean): Promise<{ byt
     const moving = after.size !== bytes.length || after.mtimeMs !== before.mtimeMs;
     const emptied = bytes.length === 0 && known;
     if ((!moving && !emptied) || attempt === 3) return { bytes, mtime: before.mtimeMs };
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_DELAY_MS));
+    await delay(SETTLE_DELAY_MS);
   }
 }
 
